@@ -1,0 +1,9 @@
+//! `distillguard eval`: placeholder until its issue lands (returns an error, never fakes output).
+
+/// Not implemented yet.
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<()> {
+    Err(super::usage("'eval' is not implemented yet"))
+}

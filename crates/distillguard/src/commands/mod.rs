@@ -1,0 +1,36 @@
+//! One module per subcommand. Each has an `Args` (clap) and a `run(Args)`.
+
+pub mod analyze;
+pub mod demo;
+pub mod eval;
+pub mod simulate;
+
+/// An error the user caused: unusable arguments or input that could not be read at
+/// all. Exits with status 2 (the spec's contract); everything else exits 1.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Returns an `anyhow` error that exits with status 2.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(message.into()))
+}
+
+/// The exit status for an error: 2 if any cause is a [`UsageError`], else 1.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    if err
+        .chain()
+        .any(|cause| cause.downcast_ref::<UsageError>().is_some())
+    {
+        2
+    } else {
+        1
+    }
+}
