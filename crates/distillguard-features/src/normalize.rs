@@ -1,0 +1,177 @@
+//! Prompt normalisation: turns prompt text into a token sequence in which the parts that
+//! vary between fills of one template (numbers, quoted spans, code bodies, URLs) are
+//! masked, so that prompts built from the same template share their frame.
+//!
+//! Example: `Solve: "Tom has 3 apples" (show steps)` and
+//! `Solve: "Ann buys 12 pears" (show steps)` both become `solve Q show steps`.
+
+/// Masks used in place of variable content.
+pub const NUM: &str = "0";
+pub const QUOTE: &str = "Q";
+pub const CODE: &str = "C";
+pub const URL: &str = "U";
+
+/// Upper bound on the bytes of prompt text looked at; templates live in the frame, and
+/// logs may carry very long prompts.
+pub const MAX_SCAN_BYTES: usize = 8 * 1024;
+
+/// Normalises `text` into lowercase tokens with variable content masked, collected.
+///
+/// Tokens are runs of letters (Latin or other alphabets, lowercased); digits become
+/// [`NUM`]; text between double quotes or backticks becomes one [`QUOTE`]; fenced code
+/// blocks become one [`CODE`]; URLs become [`URL`]. CJK characters are one token each.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    visit_tokens(text, |token| out.push(token.to_string()));
+    out
+}
+
+/// Calls `visit` with each normalised token of `text` in order, without allocating
+/// per token (the hot path: every prompt goes through here).
+// The macros reset `last_was_num` after every emit; the last reset is never read.
+#[allow(unused_assignments)]
+pub fn visit_tokens(text: &str, mut visit: impl FnMut(&str)) {
+    let text = truncate_at_char_boundary(text, MAX_SCAN_BYTES);
+    let mut rest = text;
+    let mut word = String::with_capacity(32);
+    let mut last_was_num = false;
+
+    macro_rules! flush {
+        () => {
+            if !word.is_empty() {
+                visit(&word);
+                word.clear();
+                last_was_num = false;
+            }
+        };
+    }
+    macro_rules! emit {
+        ($tok:expr) => {{
+            visit($tok);
+            last_was_num = false;
+        }};
+    }
+
+    while let Some(ch) = rest.chars().next() {
+        if ch == '`' && rest.starts_with("```") {
+            flush!();
+            let after = &rest[3..];
+            rest = match after.find("```") {
+                Some(end) => &after[end + 3..],
+                None => "",
+            };
+            emit!(CODE);
+            continue;
+        }
+        if ch == 'h'
+            && (rest.starts_with("http://") || rest.starts_with("https://"))
+            && word.is_empty()
+        {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            rest = &rest[end..];
+            emit!(URL);
+            continue;
+        }
+        if ch == '"' || ch == '`' || ch == '\u{201C}' {
+            let close = if ch == '\u{201C}' { '\u{201D}' } else { ch };
+            let after = &rest[ch.len_utf8()..];
+            // Only short-ish spans are slots; a quote mark left open is punctuation.
+            if let Some(end) = after.find(close).filter(|&end| end <= 400) {
+                flush!();
+                emit!(QUOTE);
+                rest = &after[end + close.len_utf8()..];
+                continue;
+            }
+        }
+        rest = &rest[ch.len_utf8()..];
+        if ch.is_ascii_digit() {
+            flush!();
+            // Collapse a number (with separators) into one mask.
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+                .unwrap_or(rest.len());
+            rest = &rest[end..];
+            if !last_was_num {
+                visit(NUM);
+                last_was_num = true;
+            }
+        } else if is_cjk(ch) {
+            flush!();
+            let mut buf = [0u8; 4];
+            emit!(ch.encode_utf8(&mut buf));
+        } else if ch.is_alphabetic() {
+            if ch.is_ascii() {
+                word.push(ch.to_ascii_lowercase());
+            } else {
+                word.extend(ch.to_lowercase());
+            }
+        } else {
+            flush!();
+        }
+    }
+    flush!();
+}
+
+/// True for characters of scripts written without spaces between words.
+pub fn is_cjk(ch: char) -> bool {
+    matches!(ch as u32,
+        0x3040..=0x30FF   // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified
+        | 0xAC00..=0xD7AF // Hangul
+        | 0xF900..=0xFAFF)
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a char boundary.
+pub fn truncate_at_char_boundary(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_of_one_template_normalise_alike() {
+        let a = tokens(r#"Solve: "Tom has 3 apples" (show steps)"#);
+        let b = tokens(r#"Solve: "Ann buys 12 pears" (show steps)"#);
+        assert_eq!(a, b);
+        assert_eq!(a, vec!["solve", "Q", "show", "steps"]);
+    }
+
+    #[test]
+    fn masks_numbers_code_and_urls() {
+        let t = tokens("Fix this ```fn main() {}``` see https://x.y/z in 2 or 3.5 hours");
+        assert_eq!(
+            t,
+            vec!["fix", "this", "C", "see", "U", "in", "0", "or", "0", "hours"]
+        );
+    }
+
+    #[test]
+    fn different_questions_differ() {
+        assert_ne!(
+            tokens("What is the capital of France?"),
+            tokens("How do I bake bread?")
+        );
+    }
+
+    #[test]
+    fn cjk_is_tokenised_per_character() {
+        assert_eq!(tokens("请逐步思考"), vec!["请", "逐", "步", "思", "考"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,300}") {
+            let _ = tokens(&s);
+        }
+    }
+}

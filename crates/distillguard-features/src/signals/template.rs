@@ -1,0 +1,135 @@
+//! Template fingerprint: hashes of a prompt's normalised frame, so that prompts built
+//! from one template collide while different questions do not.
+//!
+//! Why it matters: harvesting at scale means filling a few templates with many items
+//! ("Solve the following problem and show every step: {item}"). After normalisation
+//! (see [`crate::normalize`]) the wrapper survives and the item does not, so the frame
+//! at the start (`head`) and at the end (`tail`) of the prompt is the template. Items
+//! put first and the instruction last collide on `tail`; instruction first on `head`.
+//! Short prompts (at most [`FRAME_TOKENS`] tokens) are their own template.
+//!
+//! Example: `Solve and show every step: "A train leaves at 3pm..."` and
+//! `Solve and show every step: "Ann has 12 pears..."` share `head`.
+
+use crate::normalize::visit_tokens;
+
+/// Tokens hashed at each end of a prompt.
+pub const FRAME_TOKENS: usize = 8;
+
+/// The template fingerprint of one prompt. A value of 0 means "no text".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TemplateSketch {
+    /// Hash of the first [`FRAME_TOKENS`] normalised tokens.
+    pub head: u64,
+    /// Hash of the last [`FRAME_TOKENS`] normalised tokens.
+    pub tail: u64,
+    /// Hash of the whole normalised token sequence (a near-exact template match).
+    pub whole: u64,
+    /// Number of normalised tokens.
+    pub tokens: u32,
+}
+
+impl TemplateSketch {
+    pub fn is_empty(&self) -> bool {
+        self.tokens == 0
+    }
+}
+
+/// FNV-style mixing of token hashes in order (order matters for a frame).
+fn mix(acc: u64, token_hash: u64) -> u64 {
+    (acc ^ token_hash)
+        .wrapping_mul(0x0000_0100_0000_01B3)
+        .rotate_left(17)
+}
+
+const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Sketches `prompt`.
+pub fn sketch(prompt: &str) -> TemplateSketch {
+    let mut head = SEED;
+    let mut whole = SEED;
+    let mut ring = [0u64; FRAME_TOKENS];
+    let mut count: usize = 0;
+    visit_tokens(prompt, |token| {
+        let h = crate::hash64(token.as_bytes());
+        if count < FRAME_TOKENS {
+            head = mix(head, h);
+        }
+        whole = mix(whole, h);
+        ring[count % FRAME_TOKENS] = h;
+        count += 1;
+    });
+    if count == 0 {
+        return TemplateSketch::default();
+    }
+    let tail = if count <= FRAME_TOKENS {
+        head
+    } else {
+        (0..FRAME_TOKENS).fold(SEED ^ 0x7a11, |acc, i| {
+            mix(acc, ring[(count + i) % FRAME_TOKENS])
+        })
+    };
+    TemplateSketch {
+        head: head | 1,
+        tail: tail | 1,
+        whole: whole | 1,
+        tokens: u32::try_from(count).unwrap_or(u32::MAX),
+    }
+}
+
+/// Fingerprint of a tool schema: the sorted, de-duplicated tool names.
+pub fn tools_fingerprint(tool_names: &[String]) -> Option<u64> {
+    if tool_names.is_empty() {
+        return None;
+    }
+    let mut names: Vec<&str> = tool_names.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    Some(crate::hash64(names.join("\u{1f}").as_bytes()) | 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_of_one_template_collide_on_head() {
+        let a = sketch(
+            r#"Solve the following problem and show every step of your work: "A train leaves at 3pm and travels 60 miles per hour toward a city 180 miles away""#,
+        );
+        let b = sketch("Solve the following problem and show every step of your work: Ann has 12 pears and gives away a third of them to each of her 2 friends; how many remain for her?");
+        assert_eq!(a.head, b.head);
+        assert_ne!(a.tail, b.tail);
+    }
+
+    #[test]
+    fn instruction_last_collides_on_tail() {
+        let a = sketch("A farmer has 17 sheep and all but 9 run away. How many are left? Think step by step and give every intermediate result.");
+        let b = sketch("If a bat and a ball cost 1.10 in total and the bat costs 1.00 more than the ball, what does the ball cost? Think step by step and give every intermediate result.");
+        assert_eq!(a.tail, b.tail);
+        assert_ne!(a.head, b.head);
+    }
+
+    #[test]
+    fn different_questions_do_not_collide() {
+        let a = sketch("What is the best way to learn the guitar as an adult beginner?");
+        let b = sketch("Can you recommend a good book about the history of Rome?");
+        assert_ne!(a.head, b.head);
+        assert_ne!(a.tail, b.tail);
+        assert_ne!(a.whole, b.whole);
+    }
+
+    #[test]
+    fn empty_prompt_is_empty() {
+        assert!(sketch("").is_empty());
+        assert!(sketch("  ... ").is_empty());
+    }
+
+    #[test]
+    fn tool_schema_ignores_order() {
+        let a = tools_fingerprint(&["b".into(), "a".into()]);
+        let b = tools_fingerprint(&["a".into(), "b".into(), "a".into()]);
+        assert_eq!(a, b);
+        assert_eq!(tools_fingerprint(&[]), None);
+    }
+}

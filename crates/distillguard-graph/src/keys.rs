@@ -1,0 +1,108 @@
+//! Per-account keys for every link kind, and statistics of how widely keys are shared
+//! (the population baseline that evidence quotes).
+
+use distillguard_features::fingerprint::AccountFingerprint;
+use rustc_hash::FxHashMap;
+
+use crate::links::{self, LinkKind};
+
+/// An account's keys, sorted per kind, plus its activity buckets for synchrony.
+#[derive(Debug, Clone, Default)]
+pub struct AccountKeys {
+    per_kind: [Vec<u64>; LinkKind::KEYED.len()],
+    /// Sorted, distinct activity buckets (time / bucket length).
+    pub buckets: Vec<u32>,
+    /// Hash of the declared org, if any.
+    pub org: Option<u64>,
+}
+
+impl AccountKeys {
+    pub fn of(account: &AccountFingerprint, bucket_ms: i64) -> Self {
+        let s = &account.stats;
+        let mut per_kind: [Vec<u64>; LinkKind::KEYED.len()] = Default::default();
+        for kind in LinkKind::KEYED {
+            let mut k = match kind {
+                LinkKind::Payment => links::payment::keys(s),
+                LinkKind::Ip => links::ip::keys(s),
+                LinkKind::Subnet => links::subnet::keys(s),
+                LinkKind::Client => links::client::keys(s),
+                LinkKind::Template => links::template::keys(s),
+                LinkKind::System => links::system::keys(s),
+                LinkKind::Tools => links::tools::keys(s),
+                LinkKind::Creation => links::creation::keys(s),
+                LinkKind::Sync => Vec::new(),
+            };
+            k.sort_unstable();
+            k.dedup();
+            per_kind[kind.index()] = k;
+        }
+        let mut buckets: Vec<u32> = s
+            .sorted_times_ms()
+            .into_iter()
+            .map(|t| u32::try_from(t.div_euclid(bucket_ms.max(1))).unwrap_or(u32::MAX))
+            .collect();
+        buckets.dedup();
+        AccountKeys {
+            per_kind,
+            buckets,
+            org: s
+                .org_id()
+                .map(|o| distillguard_features::tagged_hash(13, o)),
+        }
+    }
+
+    pub fn keys(&self, kind: LinkKind) -> &[u64] {
+        self.per_kind
+            .get(kind.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// Size of the intersection of two sorted, de-duplicated slices.
+pub fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// How many accounts share each shared key (only keys held by two or more accounts).
+#[derive(Debug, Default)]
+pub struct KeyStats {
+    sizes: FxHashMap<(u8, u64), u32>,
+    /// Per kind: number of distinct keys shared by 2+ accounts, and by more than the
+    /// kind's max group.
+    pub shared_keys: [u64; LinkKind::ALL.len()],
+    pub ubiquitous_keys: [u64; LinkKind::ALL.len()],
+}
+
+impl KeyStats {
+    pub fn record(&mut self, kind: LinkKind, key: u64, accounts: usize) {
+        self.sizes.insert(
+            (kind.index() as u8, key),
+            u32::try_from(accounts).unwrap_or(u32::MAX),
+        );
+        self.shared_keys[kind.index()] += 1;
+        if accounts > kind.max_group() {
+            self.ubiquitous_keys[kind.index()] += 1;
+        }
+    }
+
+    /// Number of accounts holding `key` (1 if it was not shared).
+    pub fn accounts_sharing(&self, kind: LinkKind, key: u64) -> u32 {
+        self.sizes
+            .get(&(kind.index() as u8, key))
+            .copied()
+            .unwrap_or(1)
+    }
+}

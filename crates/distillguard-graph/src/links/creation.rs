@@ -1,0 +1,31 @@
+//! Creation burst: accounts created in the same hour through the same verification
+//! pathway.
+//!
+//! Why: operators register accounts in batches through the easiest pathway (education,
+//! research, startup programmes). Classes sign up together too, so this is a weak link
+//! that only adds to others.
+//! Example: 30 `research` accounts created between 02:00 and 03:00 on one day.
+
+use distillguard_features::fingerprint::AccountStats;
+use distillguard_model::time::HOUR;
+
+pub const WEIGHT: f64 = 0.25;
+pub const NEED: usize = 1;
+pub const MAX_GROUP: usize = 2_000;
+
+pub fn keys(stats: &AccountStats) -> Vec<u64> {
+    let Some(created) = stats.account_created else {
+        return Vec::new();
+    };
+    let pathway = stats
+        .account_types
+        .items
+        .first()
+        .map(String::as_str)
+        .unwrap_or("unknown");
+    let hour = created.div_euclid(HOUR);
+    vec![distillguard_features::tagged_hash(
+        12,
+        &format!("{pathway}\u{1f}{hour}"),
+    )]
+}

@@ -1,0 +1,16 @@
+//! Shared /24 (IPv4) or /48 (IPv6) network on the same day.
+//!
+//! Why: rotating proxies hand out neighbouring addresses, so accounts of one operator
+//! share networks even when they never share an address. Weaker than [`super::ip`]:
+//! many unrelated customers sit in one provider's network.
+//! Example: `acct-3` on 198.51.100.4 and `acct-9` on 198.51.100.77, same days.
+
+use distillguard_features::fingerprint::AccountStats;
+
+pub const WEIGHT: f64 = 0.25;
+pub const NEED: usize = 3;
+pub const MAX_GROUP: usize = 1_000;
+
+pub fn keys(stats: &AccountStats) -> Vec<u64> {
+    stats.subnet_days.items.clone()
+}

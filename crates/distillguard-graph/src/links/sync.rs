@@ -1,0 +1,34 @@
+//! Synchronised activity: two accounts active in the same time buckets far beyond what
+//! their activity levels explain (in the spirit of SynchroTrap and CopyCatch).
+//!
+//! Why: a proxy scheduler drives its accounts together, in lockstep windows. Two busy
+//! accounts overlap by chance too, so overlap is compared with its expectation:
+//! lift = shared buckets / (|A| |B| / all buckets). Always-on accounts have lift near
+//! 1 and are not linked; accounts that switch on and off together have a high lift.
+//! Counts fully at [`FULL_LIFT`] with at least [`MIN_SHARED`] shared buckets and a
+//! Jaccard overlap of at least [`MIN_JACCARD`].
+//! Example: 50 accounts all active 02:10–02:50 and 14:00–14:40 every day.
+
+pub const WEIGHT: f64 = 0.5;
+pub const MIN_SHARED: usize = 8;
+pub const MIN_JACCARD: f64 = 0.2;
+pub const FULL_LIFT: f64 = 4.0;
+
+/// Strength in [0,1] of the synchrony of two sorted bucket lists.
+pub fn strength(a: &[u32], b: &[u32], buckets_total: f64) -> (f64, f64) {
+    if a.is_empty() || b.is_empty() {
+        return (0.0, 0.0);
+    }
+    let shared = crate::keys::intersection_len(a, b);
+    if shared < MIN_SHARED {
+        return (0.0, 0.0);
+    }
+    let union = a.len() + b.len() - shared;
+    let jaccard = shared as f64 / union as f64;
+    let expected = a.len() as f64 * b.len() as f64 / buckets_total.max(1.0);
+    let lift = shared as f64 / expected.max(1e-9);
+    if jaccard < MIN_JACCARD || lift < 2.0 {
+        return (0.0, lift);
+    }
+    (((lift - 2.0) / (FULL_LIFT - 2.0)).clamp(0.0, 1.0), lift)
+}

@@ -1,0 +1,71 @@
+//! Verifying a candidate pair: what two accounts share, over every link kind at once,
+//! and how much evidence of common control that adds up to.
+
+use crate::keys::{intersection_len, AccountKeys};
+use crate::links::{sync, LinkKind};
+
+/// What two accounts share.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PairEvidence {
+    /// Number of shared keys per kind (index: [`LinkKind::index`]).
+    pub shared: [u16; LinkKind::ALL.len()],
+    /// Synchrony strength in [0,1] and the lift behind it.
+    pub sync: f32,
+    pub sync_lift: f32,
+    /// Both accounts declare the same organisation.
+    pub same_org: bool,
+}
+
+impl PairEvidence {
+    /// Evidence of common control: for each kind, its weight times the share of its
+    /// "need" that is met (capped at 1).
+    pub fn weight(&self) -> f64 {
+        LinkKind::ALL
+            .into_iter()
+            .map(|kind| kind.weight() * self.strength(kind))
+            .sum()
+    }
+
+    /// Strength of one kind in [0,1].
+    pub fn strength(&self, kind: LinkKind) -> f64 {
+        if kind == LinkKind::Sync {
+            return f64::from(self.sync);
+        }
+        (f64::from(self.shared[kind.index()]) / kind.need() as f64).min(1.0)
+    }
+
+    /// Kinds with any strength, strongest contribution first.
+    pub fn kinds(&self) -> Vec<LinkKind> {
+        let mut kinds: Vec<(LinkKind, f64)> = LinkKind::ALL
+            .into_iter()
+            .map(|k| (k, k.weight() * self.strength(k)))
+            .filter(|&(_, w)| w > 0.0)
+            .collect();
+        kinds.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        kinds.into_iter().map(|(k, _)| k).collect()
+    }
+}
+
+/// An evidenced edge between accounts `a < b` (indices into the population).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub a: u32,
+    pub b: u32,
+    pub evidence: PairEvidence,
+}
+
+/// Compares two accounts over every kind.
+pub fn compare(a: &AccountKeys, b: &AccountKeys, buckets_total: f64) -> PairEvidence {
+    let mut shared = [0u16; LinkKind::ALL.len()];
+    for kind in LinkKind::KEYED {
+        let n = intersection_len(a.keys(kind), b.keys(kind));
+        shared[kind.index()] = u16::try_from(n).unwrap_or(u16::MAX);
+    }
+    let (sync, lift) = sync::strength(&a.buckets, &b.buckets, buckets_total);
+    PairEvidence {
+        shared,
+        sync: sync as f32,
+        sync_lift: lift as f32,
+        same_org: a.org.is_some() && a.org == b.org,
+    }
+}

@@ -1,0 +1,83 @@
+use super::*;
+use distillguard_features::fingerprint::Collector;
+use distillguard_features::signals::extract;
+use distillguard_model::Exchange;
+
+fn exchange(ts: i64, account: &str, prompt: &str, ip: &str, payment: Option<&str>) -> Exchange {
+    let mut e = Exchange::new(ts, account);
+    e.prompt = Some(prompt.to_string());
+    e.ip = ip.parse().ok();
+    e.asn = Some(64_500);
+    e.user_agent = Some("python-requests/2.31".into());
+    e.payment_fp = payment.map(str::to_string);
+    e
+}
+
+fn population(items: &[Exchange]) -> Vec<distillguard_features::AccountFingerprint> {
+    let mut c = Collector::new();
+    for e in items {
+        c.observe(e, &extract(e));
+    }
+    c.finish(&[]).accounts
+}
+
+#[test]
+fn shared_payment_alone_links_accounts() {
+    let items = vec![
+        exchange(0, "a", "hello there", "198.51.100.1", Some("card-1")),
+        exchange(0, "b", "good morning", "203.0.113.9", Some("card-1")),
+        exchange(0, "c", "good evening", "192.0.2.7", Some("card-2")),
+    ];
+    let accounts = population(&items);
+    let g = build(&accounts, &GraphConfig::default());
+    assert_eq!(g.edges.len(), 1);
+    assert_eq!((g.edges[0].a, g.edges[0].b), (0, 1));
+    assert_eq!(g.edges[0].evidence.kinds()[0], LinkKind::Payment);
+    let clusters = connected_clusters(accounts.len(), &g.edges, 2);
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters[0].members, vec![0, 1]);
+}
+
+#[test]
+fn one_shared_nat_address_alone_does_not_link() {
+    // Two strangers behind one office NAT on one day: weak, no edge.
+    let items = vec![
+        exchange(0, "a", "hello there", "198.51.100.1", None),
+        exchange(0, "b", "good morning", "198.51.100.1", None),
+    ];
+    let g = build(&population(&items), &GraphConfig::default());
+    assert!(g.edges.is_empty(), "{:?}", g.edges);
+}
+
+#[test]
+fn template_plus_address_reuse_links_a_hydra() {
+    let mut items = Vec::new();
+    for acct in 0..6 {
+        for i in 0..30i64 {
+            let day = i % 3;
+            let ip = format!("203.0.113.{}", (acct + i) % 4);
+            items.push(exchange(
+                day * 86_400_000 + i * 60_000,
+                &format!("h{acct}"),
+                &format!("Solve the following problem and show every intermediate step: item {} of the pool {}", acct * 100 + i, acct * 7 + i),
+                &ip,
+                None,
+            ));
+        }
+    }
+    let accounts = population(&items);
+    let g = build(&accounts, &GraphConfig::default());
+    let clusters = connected_clusters(accounts.len(), &g.edges, 2);
+    assert_eq!(clusters.len(), 1, "edges: {:?}", g.edges);
+    assert_eq!(clusters[0].members.len(), 6);
+}
+
+#[test]
+fn sync_needs_lift_not_just_overlap() {
+    // Two always-on accounts overlap everywhere: lift ~1, no synchrony.
+    let all: Vec<u32> = (0..1000).collect();
+    assert_eq!(links::sync::strength(&all, &all, 1000.0).0, 0.0);
+    // Two accounts switching on together in 50 of 1000 buckets: strong.
+    let burst: Vec<u32> = (0..1000).filter(|b| b % 20 == 0).collect();
+    assert!(links::sync::strength(&burst, &burst, 1000.0).0 > 0.99);
+}
