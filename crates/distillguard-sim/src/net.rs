@@ -274,12 +274,30 @@ pub const SCRIPT_AGENTS: &[&str] = &[
 
 /// Email domains of ordinary sign-ups.
 pub const EMAIL_DOMAINS: &[&str] = &[
-    "gmail.com", "gmail.com", "gmail.com", "outlook.com", "yahoo.com", "icloud.com",
-    "proton.me", "hotmail.com", "gmx.de", "yandex.ru", "qq.com", "naver.com",
+    "gmail.com",
+    "gmail.com",
+    "gmail.com",
+    "outlook.com",
+    "yahoo.com",
+    "icloud.com",
+    "proton.me",
+    "hotmail.com",
+    "gmx.de",
+    "yandex.ru",
+    "qq.com",
+    "naver.com",
 ];
 
 /// Disposable and bulk email domains favoured by account farms.
 pub const FARM_EMAIL_DOMAINS: &[&str] = &[
-    "gmail.com", "outlook.com", "proton.me", "tutanota.com", "mail.com", "163.com",
-    "126.com", "hotmail.com", "inbox.lv", "tuta.io",
+    "gmail.com",
+    "outlook.com",
+    "proton.me",
+    "tutanota.com",
+    "mail.com",
+    "163.com",
+    "126.com",
+    "hotmail.com",
+    "inbox.lv",
+    "tuta.io",
 ];

@@ -130,8 +130,9 @@ fn write_shard(
     let file = File::create(path).map_err(io_err(path))?;
     let mut sink: Box<dyn Write> = match options.format {
         Format::JsonlZst => {
-            let encoder = zstd::stream::Encoder::new(BufWriter::with_capacity(1 << 20, file), options.level)
-                .map_err(io_err(path))?;
+            let encoder =
+                zstd::stream::Encoder::new(BufWriter::with_capacity(1 << 20, file), options.level)
+                    .map_err(io_err(path))?;
             Box::new(encoder.auto_finish())
         }
         Format::Jsonl => Box::new(BufWriter::with_capacity(1 << 20, file)),
@@ -149,12 +150,16 @@ fn write_shard(
         let end = (start + CHUNK).min(last);
         let mut chunk = Vec::new();
         for index in start..end {
-            let (profile, exchanges) = traffic::account_traffic(scenario, plan, options.seed, index as u64);
+            let (profile, exchanges) =
+                traffic::account_traffic(scenario, plan, options.seed, index as u64);
             serde_json::to_writer(&mut result.accounts, &profile.record()).map_err(json_err)?;
             result.accounts.push(b'\n');
             serde_json::to_writer(&mut result.labels, &profile.label()).map_err(json_err)?;
             result.labels.push(b'\n');
-            let entry = result.counts.entry(role_key(plan.roles.get(index).copied())).or_default();
+            let entry = result
+                .counts
+                .entry(role_key(plan.roles.get(index).copied()))
+                .or_default();
             let mut seen_last: Option<&str> = None;
             for exchange in &exchanges {
                 // Duplicates are pushed right after their original.
@@ -168,14 +173,20 @@ fn write_shard(
             chunk.extend(exchanges);
         }
         // Logs are written in completion order: sort the chunk by completion time.
-        chunk.sort_by_key(|e| (e.ts + e.latency_ms.unwrap_or(0) as i64, e.request_id.clone()));
+        chunk.sort_by_key(|e| {
+            (
+                e.ts + e.latency_ms.unwrap_or(0) as i64,
+                e.request_id.clone(),
+            )
+        });
         for exchange in &chunk {
             line.clear();
             serde_json::to_writer(&mut line, exchange).map_err(json_err)?;
             line.push(b'\n');
             sink.write_all(&line).map_err(io_err(path))?;
         }
-        let finished = done.fetch_add((end - start) as u64, Ordering::Relaxed) + (end - start) as u64;
+        let finished =
+            done.fetch_add((end - start) as u64, Ordering::Relaxed) + (end - start) as u64;
         progress(finished, plan.len() as u64);
         start = end;
     }
@@ -193,7 +204,9 @@ pub fn generate(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Summary, SimError> {
     if options.accounts_per_shard == 0 {
-        return Err(SimError::InvalidOption("accounts_per_shard must be > 0".into()));
+        return Err(SimError::InvalidOption(
+            "accounts_per_shard must be > 0".into(),
+        ));
     }
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
     let plan = Plan::build(scenario, options.seed);
@@ -208,7 +221,17 @@ pub fn generate(
     let done = AtomicU64::new(0);
     let results: Vec<ShardResult> = (0..shards)
         .into_par_iter()
-        .map(|shard| write_shard(scenario, &plan, options, shard, &shard_paths[shard], &done, progress))
+        .map(|shard| {
+            write_shard(
+                scenario,
+                &plan,
+                options,
+                shard,
+                &shard_paths[shard],
+                &done,
+                progress,
+            )
+        })
         .collect::<Result<_, _>>()?;
 
     let mut files = Vec::new();
@@ -235,12 +258,17 @@ pub fn generate(
 
     let accounts_path = out_dir.join("accounts.jsonl");
     let labels_path = out_dir.join("labels.jsonl");
-    let mut accounts = BufWriter::new(File::create(&accounts_path).map_err(io_err(&accounts_path))?);
+    let mut accounts =
+        BufWriter::new(File::create(&accounts_path).map_err(io_err(&accounts_path))?);
     let mut labels = BufWriter::new(File::create(&labels_path).map_err(io_err(&labels_path))?);
     let mut counts: BTreeMap<(bool, u32), (u64, u64)> = BTreeMap::new();
     for result in &results {
-        accounts.write_all(&result.accounts).map_err(io_err(&accounts_path))?;
-        labels.write_all(&result.labels).map_err(io_err(&labels_path))?;
+        accounts
+            .write_all(&result.accounts)
+            .map_err(io_err(&accounts_path))?;
+        labels
+            .write_all(&result.labels)
+            .map_err(io_err(&labels_path))?;
         for (key, (exchanges, duplicates)) in &result.counts {
             let entry = counts.entry(*key).or_default();
             entry.0 += exchanges;
@@ -265,10 +293,20 @@ pub fn generate(
     )
     .map_err(io_err(&releases_path))?;
 
-    let summary = summarise(scenario, &plan, options, &counts, releases.first().cloned(), files);
+    let summary = summarise(
+        scenario,
+        &plan,
+        options,
+        &counts,
+        releases.first().cloned(),
+        files,
+    );
     let summary_path = out_dir.join("populations.json");
-    std::fs::write(&summary_path, serde_json::to_vec_pretty(&summary).map_err(json_err)?)
-        .map_err(io_err(&summary_path))?;
+    std::fs::write(
+        &summary_path,
+        serde_json::to_vec_pretty(&summary).map_err(json_err)?,
+    )
+    .map_err(io_err(&summary_path))?;
     Ok(summary)
 }
 
@@ -289,7 +327,11 @@ fn summarise(
             kind: population.kind.as_str().to_string(),
             label: "benign".to_string(),
             accounts: sizes.iter().map(|s| u64::from(*s)).sum(),
-            groups: if population.kind.is_grouped() { sizes.len() as u64 } else { 0 },
+            groups: if population.kind.is_grouped() {
+                sizes.len() as u64
+            } else {
+                0
+            },
             exchanges,
             duplicates,
         });
@@ -312,7 +354,11 @@ fn summarise(
     let benign_accounts = populations.iter().map(|p| p.accounts).sum();
     let attack_exchanges: u64 = campaigns.iter().map(|c| c.exchanges).sum();
     let benign_exchanges: u64 = populations.iter().map(|p| p.exchanges).sum();
-    let duplicates = campaigns.iter().chain(&populations).map(|g| g.duplicates).sum();
+    let duplicates = campaigns
+        .iter()
+        .chain(&populations)
+        .map(|g| g.duplicates)
+        .sum();
     Summary {
         scenario: scenario.name.clone(),
         description: scenario.description.clone(),

@@ -107,8 +107,24 @@ pub const SAFE_REWRITE: &[&str] = &[
 
 /// Programming languages.
 pub const LANGUAGES: &[&str] = &[
-    "Python", "TypeScript", "JavaScript", "Rust", "Go", "Java", "C++", "C#", "Kotlin",
-    "Swift", "Ruby", "PHP", "Scala", "Bash", "SQL", "Haskell", "Elixir", "C",
+    "Python",
+    "TypeScript",
+    "JavaScript",
+    "Rust",
+    "Go",
+    "Java",
+    "C++",
+    "C#",
+    "Kotlin",
+    "Swift",
+    "Ruby",
+    "PHP",
+    "Scala",
+    "Bash",
+    "SQL",
+    "Haskell",
+    "Elixir",
+    "C",
 ];
 
 /// Coding tasks (object of "write/implement ...").
@@ -216,45 +232,117 @@ pub const AGENT_TASKS: &[&str] = &[
 ];
 
 pub const AGENT_AREAS: &[&str] = &[
-    "src/billing", "the auth module", "api/handlers", "the ingestion pipeline",
-    "frontend/components/Table", "the CLI", "services/payments", "lib/cache",
-    "the search indexer", "the notification worker", "db/migrations",
-    "the GraphQL resolvers", "pkg/scheduler", "the mobile sync layer",
-    "internal/storage", "the reporting jobs", "app/models/user.rb", "crates/parser",
+    "src/billing",
+    "the auth module",
+    "api/handlers",
+    "the ingestion pipeline",
+    "frontend/components/Table",
+    "the CLI",
+    "services/payments",
+    "lib/cache",
+    "the search indexer",
+    "the notification worker",
+    "db/migrations",
+    "the GraphQL resolvers",
+    "pkg/scheduler",
+    "the mobile sync layer",
+    "internal/storage",
+    "the reporting jobs",
+    "app/models/user.rb",
+    "crates/parser",
 ];
 
 pub const AGENT_LIBS: &[&str] = &[
-    "pydantic 2", "React 19", "tokio 1.40", "Django 5", "SQLAlchemy 2", "Next.js 15",
-    "Spring Boot 3", "numpy 2", "axios", "the AWS SDK v3", "pytest 8", "Express 5",
+    "pydantic 2",
+    "React 19",
+    "tokio 1.40",
+    "Django 5",
+    "SQLAlchemy 2",
+    "Next.js 15",
+    "Spring Boot 3",
+    "numpy 2",
+    "axios",
+    "the AWS SDK v3",
+    "pytest 8",
+    "Express 5",
 ];
 
 pub const AGENT_FEATURES: &[&str] = &[
-    "CSV export", "rate limiting", "soft delete", "audit logging", "dark mode",
-    "a retry queue", "two-factor authentication", "webhook signatures", "bulk import",
-    "per-tenant feature flags", "search by date range", "an admin dashboard",
+    "CSV export",
+    "rate limiting",
+    "soft delete",
+    "audit logging",
+    "dark mode",
+    "a retry queue",
+    "two-factor authentication",
+    "webhook signatures",
+    "bulk import",
+    "per-tenant feature flags",
+    "search by date range",
+    "an admin dashboard",
 ];
 
 /// Tools of coding agents (IDE and CLI assistants).
 pub const CODING_TOOLS: &[&str] = &[
-    "read_file", "write_file", "edit_file", "list_directory", "grep_search",
-    "glob", "run_terminal_command", "bash", "run_tests", "git_diff", "git_status",
-    "apply_patch", "search_codebase", "todo_write", "web_fetch", "notebook_edit",
-    "view_image", "find_references", "rename_symbol", "lint",
+    "read_file",
+    "write_file",
+    "edit_file",
+    "list_directory",
+    "grep_search",
+    "glob",
+    "run_terminal_command",
+    "bash",
+    "run_tests",
+    "git_diff",
+    "git_status",
+    "apply_patch",
+    "search_codebase",
+    "todo_write",
+    "web_fetch",
+    "notebook_edit",
+    "view_image",
+    "find_references",
+    "rename_symbol",
+    "lint",
 ];
 
 /// Tools for orchestration, data and web work.
 pub const ORCHESTRATION_TOOLS: &[&str] = &[
-    "web_search", "fetch_url", "spawn_subagent", "plan_tasks", "python_exec",
-    "query_sql", "load_csv", "plot_chart", "send_email", "calendar_lookup",
-    "vector_search", "browser_click", "browser_type", "browser_screenshot",
-    "create_ticket", "update_ticket", "file_upload", "memory_store", "memory_recall",
-    "code_interpreter", "call_api", "wait_for_job",
+    "web_search",
+    "fetch_url",
+    "spawn_subagent",
+    "plan_tasks",
+    "python_exec",
+    "query_sql",
+    "load_csv",
+    "plot_chart",
+    "send_email",
+    "calendar_lookup",
+    "vector_search",
+    "browser_click",
+    "browser_type",
+    "browser_screenshot",
+    "create_ticket",
+    "update_ticket",
+    "file_upload",
+    "memory_store",
+    "memory_recall",
+    "code_interpreter",
+    "call_api",
+    "wait_for_job",
 ];
 
 /// Tools of customer-facing app back-ends.
 pub const APP_TOOLS: &[&str] = &[
-    "lookup_order", "get_customer", "refund_payment", "create_ticket", "escalate_to_human",
-    "search_kb", "check_inventory", "schedule_callback", "get_shipping_status",
+    "lookup_order",
+    "get_customer",
+    "refund_payment",
+    "create_ticket",
+    "escalate_to_human",
+    "search_kb",
+    "check_inventory",
+    "schedule_callback",
+    "get_shipping_status",
 ];
 
 /// Vision requests (an image accompanies them).
@@ -294,32 +382,86 @@ pub const DATA_ASKS: &[&str] = &[
     "Write the SQL that produces this table from a raw events table.",
 ];
 
-pub const DATA_DIMS: &[&str] = &["region", "store", "product", "channel", "team", "country", "plan"];
+pub const DATA_DIMS: &[&str] = &[
+    "region", "store", "product", "channel", "team", "country", "plan",
+];
 pub const DATA_METRICS: &[&str] = &[
-    "revenue", "units", "churn", "signups", "tickets", "latency_ms", "conversion",
-    "returns", "active_users",
+    "revenue",
+    "units",
+    "churn",
+    "signups",
+    "tickets",
+    "latency_ms",
+    "conversion",
+    "returns",
+    "active_users",
 ];
 pub const DATA_VALUES: &[&str] = &[
-    "North", "South", "East", "West", "Online", "Retail", "Partner", "Basic", "Pro",
-    "Enterprise", "DE", "FR", "US", "JP", "BR", "IN", "Alpha", "Beta", "Gamma",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Online",
+    "Retail",
+    "Partner",
+    "Basic",
+    "Pro",
+    "Enterprise",
+    "DE",
+    "FR",
+    "US",
+    "JP",
+    "BR",
+    "IN",
+    "Alpha",
+    "Beta",
+    "Gamma",
 ];
 
 /// Creative requests.
 pub const CREATIVE_FORMS: &[&str] = &[
-    "a short poem", "a limerick", "a bedtime story", "a product description",
-    "a wedding toast", "a haiku sequence", "a cover letter opening", "a tweet thread",
-    "a short horror story", "song lyrics", "a eulogy", "a birthday message",
-    "a slogan", "a dialogue scene", "an Instagram caption",
+    "a short poem",
+    "a limerick",
+    "a bedtime story",
+    "a product description",
+    "a wedding toast",
+    "a haiku sequence",
+    "a cover letter opening",
+    "a tweet thread",
+    "a short horror story",
+    "song lyrics",
+    "a eulogy",
+    "a birthday message",
+    "a slogan",
+    "a dialogue scene",
+    "an Instagram caption",
 ];
 pub const CREATIVE_SUBJECTS: &[&str] = &[
-    "a lighthouse keeper who retires", "my grandmother's garden", "a robot learning to cook",
-    "autumn in Kyoto", "our new coffee grinder", "a cat who hates Mondays",
-    "the first day of school", "a startup that failed", "the ocean at night",
-    "my best friend moving abroad", "a dragon who collects stamps", "a marathon finish",
-    "our team's product launch", "a rainy Sunday", "a city after the power goes out",
+    "a lighthouse keeper who retires",
+    "my grandmother's garden",
+    "a robot learning to cook",
+    "autumn in Kyoto",
+    "our new coffee grinder",
+    "a cat who hates Mondays",
+    "the first day of school",
+    "a startup that failed",
+    "the ocean at night",
+    "my best friend moving abroad",
+    "a dragon who collects stamps",
+    "a marathon finish",
+    "our team's product launch",
+    "a rainy Sunday",
+    "a city after the power goes out",
 ];
 pub const CREATIVE_TONES: &[&str] = &[
-    "funny", "melancholic", "formal", "warm", "short", "whimsical", "dramatic", "",
+    "funny",
+    "melancholic",
+    "formal",
+    "warm",
+    "short",
+    "whimsical",
+    "dramatic",
+    "",
 ];
 
 /// Everyday how-to questions.
@@ -348,8 +490,19 @@ pub const EVERYDAY: &[&str] = &[
 
 /// Target languages for translation.
 pub const TRANSLATE_TO: &[&str] = &[
-    "French", "Spanish", "German", "Japanese", "Portuguese", "Italian", "Korean",
-    "Chinese", "Dutch", "Polish", "Turkish", "Hindi", "Arabic",
+    "French",
+    "Spanish",
+    "German",
+    "Japanese",
+    "Portuguese",
+    "Italian",
+    "Korean",
+    "Chinese",
+    "Dutch",
+    "Polish",
+    "Turkish",
+    "Hindi",
+    "Arabic",
 ];
 
 pub const TRANSLATE_ASKS: &[&str] = &[
@@ -380,9 +533,21 @@ pub const APP_SYSTEMS: &[(&str, &str)] = &[
 ];
 
 pub const BRANDS: &[&str] = &[
-    "Northwind", "Bluebird Home", "Kestrel Labs", "Tandem Books", "Orchard Pay",
-    "Lumen Health", "Cobalt Cloud", "Juniper Travel", "Fable Toys", "Harbor Bank",
-    "Quill Legal", "Pixel Forge", "Summit Gear", "Maple Learning", "Atlas Freight",
+    "Northwind",
+    "Bluebird Home",
+    "Kestrel Labs",
+    "Tandem Books",
+    "Orchard Pay",
+    "Lumen Health",
+    "Cobalt Cloud",
+    "Juniper Travel",
+    "Fable Toys",
+    "Harbor Bank",
+    "Quill Legal",
+    "Pixel Forge",
+    "Summit Gear",
+    "Maple Learning",
+    "Atlas Freight",
 ];
 
 pub const SUPPORT_ISSUES: &[&str] = &[
@@ -401,13 +566,33 @@ pub const SUPPORT_ISSUES: &[&str] = &[
 ];
 
 pub const PEOPLE: &[&str] = &[
-    "Maria Garcia", "James Smith", "Wei Zhang", "Aisha Khan", "Lukas Müller",
-    "Sofia Rossi", "Kenji Tanaka", "Olivia Brown", "Mateus Silva", "Priya Patel",
-    "Noah Wilson", "Fatima Ali", "Ivan Petrov", "Chloé Martin", "Daniel Kim",
+    "Maria Garcia",
+    "James Smith",
+    "Wei Zhang",
+    "Aisha Khan",
+    "Lukas Müller",
+    "Sofia Rossi",
+    "Kenji Tanaka",
+    "Olivia Brown",
+    "Mateus Silva",
+    "Priya Patel",
+    "Noah Wilson",
+    "Fatima Ali",
+    "Ivan Petrov",
+    "Chloé Martin",
+    "Daniel Kim",
 ];
 pub const COMPANIES: &[&str] = &[
-    "Acme Corp", "Globex", "Initech", "Umbrella Logistics", "Stark Components",
-    "Wayne Foods", "Hooli", "Vandelay Imports", "Soylent Ltd", "Tyrell Systems",
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Umbrella Logistics",
+    "Stark Components",
+    "Wayne Foods",
+    "Hooli",
+    "Vandelay Imports",
+    "Soylent Ltd",
+    "Tyrell Systems",
 ];
 
 /// Benchmark prompt formats used by evaluation firms.
@@ -453,20 +638,50 @@ pub const AGENT_TEMPLATES: &[&str] = &[
 pub const PARAPHRASES: &[(&str, &[&str])] = &[
     ("Explain", &["Describe", "Lay out", "Spell out", "Clarify"]),
     ("explain", &["describe", "lay out", "spell out", "clarify"]),
-    ("step by step", &["one step at a time", "in sequence", "methodically", "stepwise"]),
-    ("reasoning", &["thinking", "logic", "rationale", "thought process"]),
+    (
+        "step by step",
+        &[
+            "one step at a time",
+            "in sequence",
+            "methodically",
+            "stepwise",
+        ],
+    ),
+    (
+        "reasoning",
+        &["thinking", "logic", "rationale", "thought process"],
+    ),
     ("Problem", &["Exercise", "Question", "Puzzle", "Item"]),
     ("Solve", &["Work out", "Answer", "Resolve", "Figure out"]),
     ("complete", &["full", "entire", "whole", "finished"]),
-    ("detailed", &["thorough", "in-depth", "comprehensive", "careful"]),
+    (
+        "detailed",
+        &["thorough", "in-depth", "comprehensive", "careful"],
+    ),
     ("Implement", &["Write", "Build", "Code up", "Create"]),
-    ("final answer", &["result", "conclusion", "answer", "bottom line"]),
+    (
+        "final answer",
+        &["result", "conclusion", "answer", "bottom line"],
+    ),
     ("Think", &["Reflect", "Consider", "Deliberate", "Reason"]),
-    ("tools", &["functions", "available tools", "the toolset", "utilities"]),
+    (
+        "tools",
+        &["functions", "available tools", "the toolset", "utilities"],
+    ),
 ];
 
 /// Everyday chit-chat openers that turn a bare item into a human-looking message.
 pub const CASUAL_OPENERS: &[&str] = &[
-    "", "", "", "Hi! ", "Quick question: ", "hey, ", "Hello, ", "Can you help me? ",
-    "I'm stuck on this. ", "For my homework: ", "Out of curiosity, ", "ok so ",
+    "",
+    "",
+    "",
+    "Hi! ",
+    "Quick question: ",
+    "hey, ",
+    "Hello, ",
+    "Can you help me? ",
+    "I'm stuck on this. ",
+    "For my homework: ",
+    "Out of curiosity, ",
+    "ok so ",
 ];

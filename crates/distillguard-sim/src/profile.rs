@@ -59,7 +59,10 @@ impl Profile {
 }
 
 pub fn account_id(seed: u64, index: u64) -> String {
-    format!("acct_{}", rng::token(rng::key(seed, Stream::Ids, index), 20))
+    format!(
+        "acct_{}",
+        rng::token(rng::key(seed, Stream::Ids, index), 20)
+    )
 }
 
 fn org_id(key: u64) -> String {
@@ -137,7 +140,11 @@ pub struct CampaignCtx {
 
 pub fn team(scenario_seed: u64, population: u32, group: u32) -> Team {
     let key = rng::key(scenario_seed, Stream::Group, group_key(population, group));
-    let mut rng = rng::rng_for(scenario_seed, Stream::Group, group_key(population, group) ^ (1 << 63));
+    let mut rng = rng::rng_for(
+        scenario_seed,
+        Stream::Group,
+        group_key(population, group) ^ (1 << 63),
+    );
     let (country, utc_offset) = net::pick_country(&mut rng);
     let network = net::pick_network(&mut rng, net::BUSINESS, country);
     let office_count = rng::range(&mut rng, 1, 2);
@@ -154,7 +161,11 @@ pub fn team(scenario_seed: u64, population: u32, group: u32) -> Team {
         office,
         country,
         utc_offset,
-        account_type: if rng::chance(&mut rng, 0.3) { "enterprise" } else { "team" },
+        account_type: if rng::chance(&mut rng, 0.3) {
+            "enterprise"
+        } else {
+            "team"
+        },
         created: 0,
         email_domain: format!(
             "{}{}.com",
@@ -166,8 +177,14 @@ pub fn team(scenario_seed: u64, population: u32, group: u32) -> Team {
 
 pub fn class(scenario: &Scenario, seed: u64, population: u32, group: u32) -> Class {
     let key = rng::key(seed, Stream::Group, group_key(population, group));
-    let mut rng = rng::rng_for(seed, Stream::Group, group_key(population, group) ^ (1 << 63));
-    let network = rng::pick(&mut rng, net::EDUCATION).copied().unwrap_or(net::EDUCATION[0]);
+    let mut rng = rng::rng_for(
+        seed,
+        Stream::Group,
+        group_key(population, group) ^ (1 << 63),
+    );
+    let network = rng::pick(&mut rng, net::EDUCATION)
+        .copied()
+        .unwrap_or(net::EDUCATION[0]);
     let school = net::endpoint_in(&mut rng, &network);
     let utc_offset = match school.country {
         "CN" => 8.0,
@@ -182,7 +199,8 @@ pub fn class(scenario: &Scenario, seed: u64, population: u32, group: u32) -> Cla
         .map(|_| {
             (
                 rng::range(&mut rng, 0, 4) as u32,
-                rng::range(&mut rng, 8, 15) as f64 + if rng::chance(&mut rng, 0.5) { 0.5 } else { 0.0 },
+                rng::range(&mut rng, 8, 15) as f64
+                    + if rng::chance(&mut rng, 0.5) { 0.5 } else { 0.0 },
             )
         })
         .collect();
@@ -191,8 +209,12 @@ pub fn class(scenario: &Scenario, seed: u64, population: u32, group: u32) -> Cla
         .map(|_| {
             if coding_class {
                 let c = crate::corpus::corpus();
-                let code = rng::pick(&mut rng, &c.humaneval).cloned().unwrap_or_default();
-                format!("Assignment: complete the function below and explain how it works.\n\n{code}")
+                let code = rng::pick(&mut rng, &c.humaneval)
+                    .cloned()
+                    .unwrap_or_default();
+                format!(
+                    "Assignment: complete the function below and explain how it works.\n\n{code}"
+                )
             } else {
                 let item = prompts::reasoning_item(&mut rng, 0.0);
                 format!("Homework problem: {item}\nExplain each step of your solution.")
@@ -206,9 +228,25 @@ pub fn class(scenario: &Scenario, seed: u64, population: u32, group: u32) -> Cla
         created,
         email_domain: format!(
             "{}.edu",
-            rng::pick_str(&mut rng, &["lincoln", "riverside", "st-marys", "westfield", "hillcrest", "oakwood", "unisouth", "tum-campus"])
+            rng::pick_str(
+                &mut rng,
+                &[
+                    "lincoln",
+                    "riverside",
+                    "st-marys",
+                    "westfield",
+                    "hillcrest",
+                    "oakwood",
+                    "unisouth",
+                    "tum-campus"
+                ]
+            )
         ),
-        payment_fp: if rng::chance(&mut rng, 0.3) { Some(payment_fp(key ^ 0x77)) } else { None },
+        payment_fp: if rng::chance(&mut rng, 0.3) {
+            Some(payment_fp(key ^ 0x77))
+        } else {
+            None
+        },
         lessons,
         assignments,
     }
@@ -216,22 +254,50 @@ pub fn class(scenario: &Scenario, seed: u64, population: u32, group: u32) -> Cla
 
 pub fn eval_firm(scenario: &Scenario, seed: u64, population: u32, group: u32) -> EvalFirm {
     let key = rng::key(seed, Stream::Group, group_key(population, group));
-    let mut rng = rng::rng_for(seed, Stream::Group, group_key(population, group) ^ (1 << 63));
-    let network = rng::pick(&mut rng, net::DATACENTER).copied().unwrap_or(net::DATACENTER[0]);
+    let mut rng = rng::rng_for(
+        seed,
+        Stream::Group,
+        group_key(population, group) ^ (1 << 63),
+    );
+    let network = rng::pick(&mut rng, net::DATACENTER)
+        .copied()
+        .unwrap_or(net::DATACENTER[0]);
     let runners = (0..rng::range(&mut rng, 2, 6))
         .map(|_| net::endpoint_in(&mut rng, &network))
         .collect();
     let suites = (0..rng::range(&mut rng, 2, 4))
-        .map(|_| (rng::range(&mut rng, 0, 1_000), rng::range(&mut rng, 80, 400)))
+        .map(|_| {
+            (
+                rng::range(&mut rng, 0, 1_000),
+                rng::range(&mut rng, 80, 400),
+            )
+        })
         .collect();
     EvalFirm {
         org_id: org_id(key),
         payment_fp: payment_fp(key ^ 0x99),
         runners,
-        account_type: if rng::chance(&mut rng, 0.5) { "enterprise" } else { "research" },
+        account_type: if rng::chance(&mut rng, 0.5) {
+            "enterprise"
+        } else {
+            "research"
+        },
         created: scenario.start - rng::range(&mut rng, 30, 700) as Millis * DAY,
-        user_agent: rng::pick_str(&mut rng, &["python-httpx/0.27.2", "anthropic-python/0.45.2", "aiohttp/3.11.11", "inspect_ai/0.3.63 anthropic-python/0.45.2", "lm-eval/0.4.7 anthropic-python/0.42.0"]),
-        utc_offset: net::utc_offset(if rng::chance(&mut rng, 0.6) { "US" } else { "GB" }),
+        user_agent: rng::pick_str(
+            &mut rng,
+            &[
+                "python-httpx/0.27.2",
+                "anthropic-python/0.45.2",
+                "aiohttp/3.11.11",
+                "inspect_ai/0.3.63 anthropic-python/0.45.2",
+                "lm-eval/0.4.7 anthropic-python/0.42.0",
+            ],
+        ),
+        utc_offset: net::utc_offset(if rng::chance(&mut rng, 0.6) {
+            "US"
+        } else {
+            "GB"
+        }),
         suites,
     }
 }
@@ -239,7 +305,12 @@ pub fn eval_firm(scenario: &Scenario, seed: u64, population: u32, group: u32) ->
 pub fn campaign_ctx(seed: u64, c: u32, campaign: &Campaign) -> CampaignCtx {
     let mut rng = rng::rng_for(seed, Stream::Campaign, u64::from(c) ^ (1 << 40));
     CampaignCtx {
-        style: AttackStyle::draw(&mut rng, campaign.templates, campaign.paraphrase, campaign.multilingual),
+        style: AttackStyle::draw(
+            &mut rng,
+            campaign.templates,
+            campaign.paraphrase,
+            campaign.multilingual,
+        ),
         wave_period: rng::range(&mut rng, 2, 6) as Millis * HOUR,
         wave_phase: rng::range(&mut rng, 0, 59) as Millis * MINUTE,
         interval: rng::range(&mut rng, 8, 45) as Millis * 1_000,
@@ -247,18 +318,32 @@ pub fn campaign_ctx(seed: u64, c: u32, campaign: &Campaign) -> CampaignCtx {
 }
 
 pub fn cluster(seed: u64, c: u32, cluster: u32, campaign: &Campaign, size: u32) -> Cluster {
-    let key = rng::key(seed, Stream::Cluster, (u64::from(c) << 32) | u64::from(cluster));
-    let mut rng = rng::rng_for(seed, Stream::Cluster, (u64::from(c) << 32) | u64::from(cluster));
+    let key = rng::key(
+        seed,
+        Stream::Cluster,
+        (u64::from(c) << 32) | u64::from(cluster),
+    );
+    let mut rng = rng::rng_for(
+        seed,
+        Stream::Cluster,
+        (u64::from(c) << 32) | u64::from(cluster),
+    );
     let exits = (0..campaign.proxy_pool)
         .map(|_| {
             if rng::chance(&mut rng, campaign.residential_proxy) {
-                let network = rng::pick(&mut rng, net::RESIDENTIAL).copied().unwrap_or(net::RESIDENTIAL[0]);
+                let network = rng::pick(&mut rng, net::RESIDENTIAL)
+                    .copied()
+                    .unwrap_or(net::RESIDENTIAL[0]);
                 net::endpoint_in(&mut rng, &network)
             } else if rng::chance(&mut rng, 0.6) {
-                let network = rng::pick(&mut rng, net::PROXY_HOSTING).copied().unwrap_or(net::PROXY_HOSTING[0]);
+                let network = rng::pick(&mut rng, net::PROXY_HOSTING)
+                    .copied()
+                    .unwrap_or(net::PROXY_HOSTING[0]);
                 net::endpoint_in(&mut rng, &network)
             } else {
-                let network = rng::pick(&mut rng, net::DATACENTER).copied().unwrap_or(net::DATACENTER[0]);
+                let network = rng::pick(&mut rng, net::DATACENTER)
+                    .copied()
+                    .unwrap_or(net::DATACENTER[0]);
                 net::endpoint_in(&mut rng, &network)
             }
         })
@@ -268,7 +353,9 @@ pub fn cluster(seed: u64, c: u32, cluster: u32, campaign: &Campaign, size: u32) 
     let age_days = age[0] + (age[1] - age[0]).max(0.0) * rng::unit(&mut rng);
     Cluster {
         exits,
-        payment_fps: (0..shared_cards).map(|i| payment_fp(key ^ (i + 1))).collect(),
+        payment_fps: (0..shared_cards)
+            .map(|i| payment_fp(key ^ (i + 1)))
+            .collect(),
         user_agent: rng::pick_str(&mut rng, net::SCRIPT_AGENTS),
         created: campaign.start - (age_days * DAY as f64) as Millis,
     }
@@ -276,24 +363,36 @@ pub fn cluster(seed: u64, c: u32, cluster: u32, campaign: &Campaign, size: u32) 
 
 /// Derives an account's profile. `rng` is the account's own stream.
 pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mut Rng) -> Profile {
-    let role = plan.roles.get(index as usize).copied().unwrap_or(Role::Benign {
-        population: 0,
-        group: 0,
-        member: 0,
-    });
+    let role = plan
+        .roles
+        .get(index as usize)
+        .copied()
+        .unwrap_or(Role::Benign {
+            population: 0,
+            group: 0,
+            member: 0,
+        });
     let id_key = rng::key(seed, Stream::Ids, index);
     let keys = |rng: &mut Rng, lo: u64, hi: u64| -> Vec<String> {
-        (0..rng::range(rng, lo, hi)).map(|k| api_key(id_key ^ (k + 1) << 48)).collect()
+        (0..rng::range(rng, lo, hi))
+            .map(|k| api_key(id_key ^ (k + 1) << 48))
+            .collect()
     };
     match role {
-        Role::Benign { population, group, member } => {
-            let pop = &scenario.populations[population as usize % scenario.populations.len().max(1)];
+        Role::Benign {
+            population,
+            group,
+            member,
+        } => {
+            let pop =
+                &scenario.populations[population as usize % scenario.populations.len().max(1)];
             let (own_country, own_offset) = net::pick_country(rng);
             let age_days = rng::lognormal_median(rng, 120.0, 1.2).min(1_000.0);
             let mut created = scenario.start - (age_days * DAY as f64) as Millis;
             if rng::chance(rng, 0.08) {
                 // New sign-ups during the window.
-                created = scenario.start + (rng::unit(rng) * (scenario.end - scenario.start) as f64 * 0.8) as Millis;
+                created = scenario.start
+                    + (rng::unit(rng) * (scenario.end - scenario.start) as f64 * 0.8) as Millis;
             }
             let residential = net::pick_network(rng, net::RESIDENTIAL, own_country);
             let home = net::endpoint_in(rng, residential);
@@ -315,20 +414,37 @@ pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mu
             };
             match pop.kind {
                 PopulationKind::Individual => Profile {
-                    account_type: if rng::chance(rng, 0.1) { "startup" } else { "individual" },
+                    account_type: if rng::chance(rng, 0.1) {
+                        "startup"
+                    } else {
+                        "individual"
+                    },
                     ..base
                 },
                 PopulationKind::CodingPower => Profile {
-                    account_type: rng::pick_str(rng, &["individual", "individual", "startup", "team"]),
+                    account_type: rng::pick_str(
+                        rng,
+                        &["individual", "individual", "startup", "team"],
+                    ),
                     api_keys: keys(rng, 1, 4),
                     ..base
                 },
                 PopulationKind::AppBackend => {
-                    let network = rng::pick(rng, net::DATACENTER).copied().unwrap_or(net::DATACENTER[0]);
+                    let network = rng::pick(rng, net::DATACENTER)
+                        .copied()
+                        .unwrap_or(net::DATACENTER[0]);
                     Profile {
-                        account_type: rng::pick_str(rng, &["startup", "startup", "enterprise", "individual", "team"]),
+                        account_type: rng::pick_str(
+                            rng,
+                            &["startup", "startup", "enterprise", "individual", "team"],
+                        ),
                         signup: net::endpoint_in(rng, &network),
-                        email_domain: format!("{}.io", rng::pick_str(rng, crate::pools::BRANDS).to_lowercase().replace(' ', "")),
+                        email_domain: format!(
+                            "{}.io",
+                            rng::pick_str(rng, crate::pools::BRANDS)
+                                .to_lowercase()
+                                .replace(' ', "")
+                        ),
                         api_keys: keys(rng, 1, 3),
                         ..base
                     }
@@ -344,7 +460,8 @@ pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mu
                         country: team.country,
                         utc_offset: team.utc_offset,
                         signup,
-                        created: base.created.min(scenario.start - DAY) - i64::from(member) * rng::range(rng, 0, 30) as Millis * DAY,
+                        created: base.created.min(scenario.start - DAY)
+                            - i64::from(member) * rng::range(rng, 0, 30) as Millis * DAY,
                         ..base
                     }
                 }
@@ -372,7 +489,8 @@ pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mu
                         email_domain: format!("evals-{}.ai", rng::token(firm.created as u64, 5)),
                         country: firm.runners.first().map(|e| e.country).unwrap_or("US"),
                         utc_offset: firm.utc_offset,
-                        created: firm.created + rng::range(rng, 0, 200) as Millis * DAY,
+                        created: (firm.created + rng::range(rng, 0, 200) as Millis * DAY)
+                            .min(scenario.start - 2 * DAY),
                         signup: firm.runners.first().cloned().unwrap_or(base.signup.clone()),
                         api_keys: keys(rng, 2, 5),
                         ..base
@@ -380,7 +498,11 @@ pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mu
                 }
             }
         }
-        Role::Attack { campaign, cluster: cluster_index, member: _ } => {
+        Role::Attack {
+            campaign,
+            cluster: cluster_index,
+            member: _,
+        } => {
             let camp = &scenario.campaigns[campaign as usize % scenario.campaigns.len().max(1)];
             let size = plan
                 .cluster_sizes

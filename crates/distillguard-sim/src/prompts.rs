@@ -23,7 +23,8 @@ pub struct Prompt {
 }
 
 impl Prompt {
-    fn new(capability: Capability, text: String) -> Prompt {
+    /// A prompt with the capability's typical output size.
+    pub fn new(capability: Capability, text: String) -> Prompt {
         Prompt {
             capability,
             text,
@@ -158,13 +159,55 @@ fn tools_from(rng: &mut Rng, pool: &[&'static str], lo: u64, hi: u64) -> Vec<&'s
     let start = rng::range(rng, 0, pool.len() as u64 - 1) as usize;
     let step = [1usize, 3, 5, 7]
         .into_iter()
-        .find(|s| pool.len() % s != 0)
+        .find(|s| !pool.len().is_multiple_of(*s))
         .unwrap_or(1);
     let mut tools: Vec<&'static str> = (0..count)
         .filter_map(|i| pool.get((start + i * step) % pool.len()).copied())
         .collect();
     tools.dedup();
     tools
+}
+
+/// Files an IDE or agent client inlines into the user turn (open editors, context).
+pub fn code_context(rng: &mut Rng) -> String {
+    let c = corpus();
+    let mut out = String::new();
+    for _ in 0..rng::range(rng, 1, 2) {
+        let area = rng::pick_str(rng, AGENT_AREAS).replace(' ', "_");
+        let body = if rng::chance(rng, 0.7) {
+            pick_owned(rng, &c.humaneval)
+        } else {
+            pick_owned(rng, &c.code_snippets)
+        };
+        out.push_str(&format!(
+            "\n\n<file path=\"{area}/{}.py\">\n{body}</file>",
+            rng::token(rng::range(rng, 0, 5_000), 6)
+        ));
+    }
+    out
+}
+
+/// Order and policy context a support back-end retrieves and sends with the message.
+fn support_context(rng: &mut Rng, n: &str) -> String {
+    const CARRIERS: &[&str] = &["UPS", "DHL", "FedEx", "Royal Mail", "USPS", "La Poste"];
+    const STATES: &[&str] = &["processing", "shipped", "delivered", "returned", "on hold"];
+    const POLICIES: &[&str] = &[
+        "Returns are accepted within 30 days of delivery for unused items in original packaging. Refunds go to the original payment method within 5-10 business days. Final-sale items cannot be returned.",
+        "Orders ship within 2 business days. Tracking updates can lag up to 48 hours. If a parcel shows no movement for 7 days, open a carrier investigation before offering a replacement.",
+        "Duplicate charges are usually authorisation holds that drop off within 3 days. Only refund a confirmed second capture, and only after checking the payments dashboard.",
+        "Discount codes cannot be combined and exclude gift cards. Expired codes may be honoured once per customer at the agent's discretion if expired within 7 days.",
+        "Account access: send a password reset link; if the email bounces, verify identity with the last four digits of the card and the postcode before changing the email address.",
+    ];
+    format!(
+        "\n\n[Order {n}] {} item(s), status {}, carrier {}, placed {} days ago. Customer since {}, {} previous orders.\n[Policy] {}",
+        rng::range(rng, 1, 6),
+        rng::pick_str(rng, STATES),
+        rng::pick_str(rng, CARRIERS),
+        rng::range(rng, 1, 40),
+        rng::range(rng, 2015, 2025),
+        rng::range(rng, 0, 60),
+        rng::pick_str(rng, POLICIES)
+    )
 }
 
 /// The tool set of a coding assistant (stable per client: callers keep it).
@@ -200,7 +243,11 @@ pub fn benign(rng: &mut Rng, capability: Capability) -> Prompt {
                     &[("code", pick_owned(rng, &c.code_snippets))],
                 ),
             };
-            Prompt::new(capability, text)
+            let mut prompt = Prompt::new(capability, text);
+            if rng::chance(rng, 0.4) {
+                prompt.text.push_str(&code_context(rng));
+            }
+            prompt
         }
         Capability::ToolUse => {
             let mut prompt = Prompt::new(capability, agent_task_text(rng));
@@ -398,7 +445,7 @@ pub fn attack(rng: &mut Rng, style: &AttackStyle, capability: Capability, serial
             let template = rng::pick_str(rng, &style.coding_templates);
             let original = pick_owned(rng, &c.humaneval);
             let code = perturb_names(rng, original);
-            Prompt::new(
+            let mut prompt = Prompt::new(
                 capability,
                 fill(
                     template,
@@ -409,7 +456,11 @@ pub fn attack(rng: &mut Rng, style: &AttackStyle, capability: Capability, serial
                         ("code", &code),
                     ],
                 ),
-            )
+            );
+            if rng::chance(rng, 0.6) {
+                prompt.text.push_str(&code_context(rng));
+            }
+            prompt
         }
         Capability::ToolUse => {
             let template = rng::pick_str(rng, &style.agent_templates);
@@ -417,6 +468,9 @@ pub fn attack(rng: &mut Rng, style: &AttackStyle, capability: Capability, serial
                 capability,
                 fill(template, &[("agent", &agent_task_text(rng))]),
             );
+            if rng::chance(rng, 0.8) {
+                prompt.text.push_str(&code_context(rng));
+            }
             prompt.tools = style.toolset.clone();
             prompt
         }
@@ -449,16 +503,17 @@ pub fn attack(rng: &mut Rng, style: &AttackStyle, capability: Capability, serial
 /// Renames the function in a HumanEval prompt (item generators vary names so that
 /// outputs are not memorised benchmark answers).
 fn perturb_names(rng: &mut Rng, code: &str) -> String {
-    const SUFFIXES: &[&str] = &["", "", "_v2", "_impl", "_fast", "_checked", "_list", "_util"];
+    const SUFFIXES: &[&str] = &[
+        "", "", "_v2", "_impl", "_fast", "_checked", "_list", "_util",
+    ];
     let suffix = rng::pick_str(rng, SUFFIXES);
     if suffix.is_empty() {
         return code.to_string();
     }
-    match code.find("def ").and_then(|at| {
-        code[at..]
-            .find('(')
-            .map(|paren| (at + 4, at + paren))
-    }) {
+    match code
+        .find("def ")
+        .and_then(|at| code[at..].find('(').map(|paren| (at + 4, at + paren)))
+    {
         Some((name_start, name_end)) if name_end > name_start => {
             let name = &code[name_start..name_end];
             code.replace(name, &format!("{name}{suffix}"))
@@ -473,13 +528,17 @@ pub fn app_request(rng: &mut Rng, kind: &str, brand: &str) -> Prompt {
     let n = rng::range(rng, 10_000, 999_999).to_string();
     match kind {
         "support" => {
-            let text = fill(rng::pick_str(rng, SUPPORT_ISSUES), &[("n", &n)]);
+            let mut text = fill(rng::pick_str(rng, SUPPORT_ISSUES), &[("n", &n)]);
+            text.push_str(&support_context(rng, &n));
             let mut prompt = Prompt::new(Capability::General, text);
             prompt.out_median = 120.0;
             prompt
         }
         "summarize" => {
-            let mut prompt = Prompt::new(Capability::Summarization, pick_owned(rng, &c.stories).to_string());
+            let mut prompt = Prompt::new(
+                Capability::Summarization,
+                pick_owned(rng, &c.stories).to_string(),
+            );
             prompt.out_median = 120.0;
             prompt
         }
@@ -500,12 +559,16 @@ pub fn app_request(rng: &mut Rng, kind: &str, brand: &str) -> Prompt {
         }
         "tutor" => {
             let item = reasoning_item(rng, 0.2);
-            Prompt::new(Capability::Reasoning, format!("{}{item}", rng::pick_str(rng, CASUAL_OPENERS)))
+            Prompt::new(
+                Capability::Reasoning,
+                format!("{}{item}", rng::pick_str(rng, CASUAL_OPENERS)),
+            )
         }
         "classify" => {
             let text = format!(
-                "Ticket from customer {n}: {}",
-                fill(rng::pick_str(rng, SUPPORT_ISSUES), &[("n", &n)])
+                "Ticket from customer {n}: {}{}",
+                fill(rng::pick_str(rng, SUPPORT_ISSUES), &[("n", &n)]),
+                support_context(rng, &n)
             );
             let mut prompt = Prompt::new(Capability::General, text);
             prompt.out_median = 25.0;
@@ -557,7 +620,13 @@ pub fn eval_item(suite: u64, item: u64) -> (String, Capability) {
     } else {
         pool[(item as usize * 7 + suite as usize * 131) % pool.len()].as_str()
     };
-    (format.replace("{q}", question).replace("{{}}", "{}"), capability)
+    const HEADER: &str = "You are being evaluated on a fixed benchmark. Follow the output format exactly. Do not ask clarifying questions; if the problem is ambiguous, state your assumption and continue. Answers are graded automatically, so any text after the final answer line is ignored.\n\n";
+    let body = format.replace("{q}", question).replace("{{}}", "{}");
+    if suite.is_multiple_of(3) {
+        (body, capability)
+    } else {
+        (format!("{HEADER}{body}"), capability)
+    }
 }
 
 #[cfg(test)]
@@ -566,8 +635,22 @@ mod tests {
     use crate::rng::{rng_for, Stream};
 
     const SLOT_NAMES: &[&str] = &[
-        "{q}", "{cot}", "{task}", "{lang}", "{extra}", "{code}", "{agent}", "{area}", "{lib}",
-        "{feature}", "{topic}", "{text}", "{dim}", "{metric}", "{n}", "{brand}",
+        "{q}",
+        "{cot}",
+        "{task}",
+        "{lang}",
+        "{extra}",
+        "{code}",
+        "{agent}",
+        "{area}",
+        "{lib}",
+        "{feature}",
+        "{topic}",
+        "{text}",
+        "{dim}",
+        "{metric}",
+        "{n}",
+        "{brand}",
     ];
 
     #[test]
@@ -596,7 +679,11 @@ mod tests {
             }
             distinct.insert(p.text);
         }
-        assert!(distinct.len() > 450, "items should rarely repeat: {}", distinct.len());
+        assert!(
+            distinct.len() > 450,
+            "items should rarely repeat: {}",
+            distinct.len()
+        );
     }
 
     #[test]

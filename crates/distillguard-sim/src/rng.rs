@@ -112,7 +112,7 @@ pub fn token(key: u64, len: usize) -> String {
     let mut x = key;
     let mut round = 0u64;
     while out.len() < len {
-        if x == 0 || out.len() % 12 == 0 && !out.is_empty() {
+        if x == 0 || out.len().is_multiple_of(12) && !out.is_empty() {
             round += 1;
             x = mix(key ^ round);
         }

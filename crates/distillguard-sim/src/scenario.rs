@@ -30,7 +30,10 @@ pub fn builtin_names() -> Vec<&'static str> {
 
 /// The text of a built-in scenario.
 pub fn builtin_text(name: &str) -> Option<&'static str> {
-    BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    BUILTINS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 /// Loads a built-in by name, or else a TOML file at that path.
@@ -361,7 +364,10 @@ fn check_share(scenario: &str, what: &str, value: f64) -> Result<f64, SimError> 
     if (0.0..=1.0).contains(&value) {
         Ok(value)
     } else {
-        Err(invalid(scenario, format!("{what} = {value} must be in [0, 1]")))
+        Err(invalid(
+            scenario,
+            format!("{what} = {value} must be in [0, 1]"),
+        ))
     }
 }
 
@@ -415,8 +421,8 @@ impl Scenario {
 impl RawScenario {
     fn validate(self) -> Result<Scenario, SimError> {
         let name = self.name.clone();
-        let start = parse_timestamp(&self.start)
-            .map_err(|err| invalid(&name, format!("start: {err}")))?;
+        let start =
+            parse_timestamp(&self.start).map_err(|err| invalid(&name, format!("start: {err}")))?;
         if !(self.days > 0.0 && self.days <= 400.0) {
             return Err(invalid(&name, "days must be in (0, 400]"));
         }
@@ -428,7 +434,10 @@ impl RawScenario {
         let mut models = Vec::new();
         for model in self.models {
             if model.weight < 0.0 || model.name.is_empty() {
-                return Err(invalid(&name, "model names must be non-empty, weights >= 0"));
+                return Err(invalid(
+                    &name,
+                    "model names must be non-empty, weights >= 0",
+                ));
             }
             models.push((model.name, model.weight));
         }
@@ -458,7 +467,10 @@ impl RawScenario {
             })?;
             let members = raw.members.unwrap_or(kind.default_members());
             if members[0] == 0 || members[1] < members[0] {
-                return Err(invalid(&name, "members must be [min, max] with 1 <= min <= max"));
+                return Err(invalid(
+                    &name,
+                    "members must be [min, max] with 1 <= min <= max",
+                ));
             }
             if !kind.is_grouped() && members != [1, 1] {
                 return Err(invalid(&name, format!("{} has no members", kind.as_str())));
@@ -491,13 +503,19 @@ impl RawScenario {
                 capabilities.push((capability, *weight));
             }
             if capabilities.iter().all(|(_, w)| *w <= 0.0) {
-                return Err(invalid(&name, format!("campaign {} has no capabilities", raw.name)));
+                return Err(invalid(
+                    &name,
+                    format!("campaign {} has no capabilities", raw.name),
+                ));
             }
             let pacing = match raw.pacing.as_str() {
                 "machine" => Pacing::Machine,
                 "human" => Pacing::Human,
                 other => {
-                    return Err(invalid(&name, format!("pacing {other:?} is machine or human")))
+                    return Err(invalid(
+                        &name,
+                        format!("pacing {other:?} is machine or human"),
+                    ))
                 }
             };
             let end_day = raw.end_day.unwrap_or(self.days).min(self.days);
@@ -513,7 +531,9 @@ impl RawScenario {
             let mut pathways = Vec::new();
             for (pathway, weight) in raw.pathways {
                 pathways.push((
-                    distillguard_model::AccountType::parse(&pathway).as_str().to_string(),
+                    distillguard_model::AccountType::parse(&pathway)
+                        .as_str()
+                        .to_string(),
                     weight.max(0.0),
                 ));
             }
@@ -552,7 +572,10 @@ impl RawScenario {
         let mut seen = std::collections::BTreeSet::new();
         for campaign in &campaigns {
             if !seen.insert(campaign.name.clone()) {
-                return Err(invalid(&name, format!("campaign {} appears twice", campaign.name)));
+                return Err(invalid(
+                    &name,
+                    format!("campaign {} appears twice", campaign.name),
+                ));
             }
         }
         Ok(Scenario {

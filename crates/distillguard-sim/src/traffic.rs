@@ -31,8 +31,8 @@ enum Rhythm {
 }
 
 const HUMAN_HOURS: [f64; 24] = [
-    0.25, 0.12, 0.06, 0.04, 0.04, 0.06, 0.15, 0.35, 0.6, 0.8, 0.9, 0.95, 0.85, 0.85, 0.9,
-    0.9, 0.85, 0.8, 0.8, 0.9, 1.0, 0.95, 0.75, 0.5,
+    0.25, 0.12, 0.06, 0.04, 0.04, 0.06, 0.15, 0.35, 0.6, 0.8, 0.9, 0.95, 0.85, 0.85, 0.9, 0.9,
+    0.85, 0.8, 0.8, 0.9, 1.0, 0.95, 0.75, 0.5,
 ];
 
 fn weekday(local_ms: Millis) -> u32 {
@@ -107,16 +107,23 @@ impl ModelChoice {
     }
 }
 
-fn model_choice(rng: &mut Rng, scenario: &Scenario, adoption: f64, delay_days: f64, share: f64) -> ModelChoice {
+fn model_choice(
+    rng: &mut Rng,
+    scenario: &Scenario,
+    adoption: f64,
+    delay_days: f64,
+    share: f64,
+) -> ModelChoice {
     let mut weights: Vec<f64> = scenario.models.iter().map(|(_, w)| *w).collect();
     // Personal taste: tilt the weights.
     for w in &mut weights {
         *w *= rng::lognormal_median(rng, 1.0, 0.6);
     }
     let adopt_at = match &scenario.release {
-        Some(release) if rng::chance(rng, adoption) => {
-            Some(release.at + (rng::lognormal_median(rng, delay_days.max(0.01), 0.9) * DAY as f64) as Millis)
-        }
+        Some(release) if rng::chance(rng, adoption) => Some(
+            release.at
+                + (rng::lognormal_median(rng, delay_days.max(0.01), 0.9) * DAY as f64) as Millis,
+        ),
         _ => None,
     };
     ModelChoice {
@@ -163,7 +170,13 @@ struct Request<'a> {
 }
 
 /// Builds the exchange record for one request; returns it and its latency.
-fn build(rng: &mut Rng, profile: &Profile, serial: &mut u64, seed: u64, req: Request<'_>) -> (Exchange, Millis) {
+fn build(
+    rng: &mut Rng,
+    profile: &Profile,
+    serial: &mut u64,
+    seed: u64,
+    req: Request<'_>,
+) -> (Exchange, Millis) {
     *serial += 1;
     let prompt = req.prompt;
     let input_tokens = ((prompt.text.len() + req.system.map_or(0, str::len)) as f64 / 3.8) as u64
@@ -192,7 +205,11 @@ fn build(rng: &mut Rng, profile: &Profile, serial: &mut u64, seed: u64, req: Req
         output = (visible + reasoning).min(req.max_tokens);
         reasoning = reasoning.min(output);
     }
-    let per_token_ms = if req.model.contains("large") || req.model.contains("opus") { 28.0 } else { 14.0 };
+    let per_token_ms = if req.model.contains("large") || req.model.contains("opus") {
+        28.0
+    } else {
+        14.0
+    };
     let latency = if failed {
         if status == 429 {
             rng::range(rng, 20, 250)
@@ -200,12 +217,16 @@ fn build(rng: &mut Rng, profile: &Profile, serial: &mut u64, seed: u64, req: Req
             rng::range(rng, 800, 30_000)
         }
     } else {
-        (350.0 + input_tokens as f64 * 0.05 + output as f64 * per_token_ms * rng::lognormal_median(rng, 1.0, 0.2))
-            as u64
+        (350.0
+            + input_tokens as f64 * 0.05
+            + output as f64 * per_token_ms * rng::lognormal_median(rng, 1.0, 0.2)) as u64
     };
     let request_id = format!(
         "req_{}{}",
-        rng::token(rng::key(seed, rng::Stream::Ids, profile.index ^ (1 << 62)), 10),
+        rng::token(
+            rng::key(seed, rng::Stream::Ids, profile.index ^ (1 << 62)),
+            10
+        ),
         rng::token(rng::mix(*serial ^ profile.index << 20), 10)
     );
     let exchange = Exchange {
@@ -219,7 +240,14 @@ fn build(rng: &mut Rng, profile: &Profile, serial: &mut u64, seed: u64, req: Req
         country: Some(req.endpoint.country.to_string()),
         user_agent: Some(req.user_agent.to_string()),
         model: Some(req.model),
-        endpoint: Some(if req.chat_completions { "chat.completions" } else { "messages" }.to_string()),
+        endpoint: Some(
+            if req.chat_completions {
+                "chat.completions"
+            } else {
+                "messages"
+            }
+            .to_string(),
+        ),
         prompt: Some(prompt.text.clone()),
         system: req.system.map(str::to_string),
         turns: Some(req.turns),
@@ -229,9 +257,21 @@ fn build(rng: &mut Rng, profile: &Profile, serial: &mut u64, seed: u64, req: Req
         thinking: Some(req.thinking),
         tools: Some(prompt.tools.len() as u32),
         tool_names: prompt.tools.iter().map(|t| t.to_string()).collect(),
-        images: if prompt.images > 0 { Some(prompt.images) } else { None },
-        logprobs: if req.logprobs > 0 { Some(req.logprobs) } else { None },
-        reasoning_tokens: if req.thinking && !failed { Some(reasoning) } else { None },
+        images: if prompt.images > 0 {
+            Some(prompt.images)
+        } else {
+            None
+        },
+        logprobs: if req.logprobs > 0 {
+            Some(req.logprobs)
+        } else {
+            None
+        },
+        reasoning_tokens: if req.thinking && !failed {
+            Some(reasoning)
+        } else {
+            None
+        },
         stream: Some(req.stream),
         status: Some(status),
         latency_ms: Some(latency),
@@ -255,7 +295,7 @@ struct Gen<'a> {
 
 impl Gen<'_> {
     fn full(&self) -> bool {
-        self.out.len() as u64 >= self.limit
+        self.out.len() as u64 >= self.limit || self.profile.created >= self.scenario.end
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -276,7 +316,9 @@ impl Gen<'_> {
             return 0;
         }
         let user_agent = rng::pick_str(rng, &client.user_agents);
-        let api_key = rng::pick(rng, &self.profile.api_keys).cloned().unwrap_or_default();
+        let api_key = rng::pick(rng, &self.profile.api_keys)
+            .cloned()
+            .unwrap_or_default();
         let max_tokens = rng::pick(rng, client.max_tokens).copied().unwrap_or(4096);
         let req = Request {
             t,
@@ -292,7 +334,11 @@ impl Gen<'_> {
             thinking: rng::chance(rng, client.thinking),
             reasoning_median,
             stream: rng::chance(rng, client.stream),
-            logprobs: if rng::chance(rng, client.logprobs) { *rng::pick(rng, &[5u32, 10, 20]).unwrap_or(&5) } else { 0 },
+            logprobs: if rng::chance(rng, client.logprobs) {
+                *rng::pick(rng, &[5u32, 10, 20]).unwrap_or(&5)
+            } else {
+                0
+            },
             chat_completions: rng::chance(rng, client.chat_completions),
             error_429: client.error_429,
         };
@@ -323,7 +369,12 @@ fn capability_mix(rng: &mut Rng, favourites: u64) -> Vec<f64> {
 }
 
 /// Generates all exchanges of account `index`.
-pub fn account_traffic(scenario: &Scenario, plan: &Plan, seed: u64, index: u64) -> (Profile, Vec<Exchange>) {
+pub fn account_traffic(
+    scenario: &Scenario,
+    plan: &Plan,
+    seed: u64,
+    index: u64,
+) -> (Profile, Vec<Exchange>) {
     let mut rng = rng::rng_for(seed, rng::Stream::Account, index);
     let profile = profile::profile(scenario, plan, seed, index, &mut rng);
     let mut rng = rng::rng_for(seed, rng::Stream::Traffic, index);
@@ -337,22 +388,42 @@ pub fn account_traffic(scenario: &Scenario, plan: &Plan, seed: u64, index: u64) 
         limit: u64::MAX,
     };
     match role {
-        Some(Role::Benign { population, group, member }) => {
+        Some(Role::Benign {
+            population,
+            group,
+            member,
+        }) => {
             if let Some(pop) = scenario.populations.get(population as usize) {
                 let total = total_for(&mut rng, pop.exchanges, pop.volume_sigma);
                 gen.limit = total;
-                let models = model_choice(&mut rng, scenario, pop.adoption, pop.adoption_delay_days, 0.7);
+                let models = model_choice(
+                    &mut rng,
+                    scenario,
+                    pop.adoption,
+                    pop.adoption_delay_days,
+                    0.7,
+                );
                 match pop.kind {
                     PopulationKind::Individual => individual(&mut gen, &mut rng, models, total),
                     PopulationKind::CodingPower => coding_power(&mut gen, &mut rng, models, total),
                     PopulationKind::AppBackend => app_backend(&mut gen, &mut rng, models, total),
-                    PopulationKind::Team => team_member(&mut gen, &mut rng, models, total, population, group),
-                    PopulationKind::Class => student(&mut gen, &mut rng, models, total, population, group, member),
-                    PopulationKind::EvalFirm => evaluator(&mut gen, &mut rng, total, population, group, member),
+                    PopulationKind::Team => {
+                        team_member(&mut gen, &mut rng, models, total, population, group)
+                    }
+                    PopulationKind::Class => {
+                        student(&mut gen, &mut rng, models, total, population, group, member)
+                    }
+                    PopulationKind::EvalFirm => {
+                        evaluator(&mut gen, &mut rng, total, population, group, member)
+                    }
                 }
             }
         }
-        Some(Role::Attack { campaign, cluster, member: _ }) => {
+        Some(Role::Attack {
+            campaign,
+            cluster,
+            member: _,
+        }) => {
             attacker(&mut gen, &mut rng, plan, campaign, cluster);
         }
         None => {}
@@ -386,7 +457,10 @@ fn session_endpoint<'c>(rng: &mut Rng, client: &'c Client, current: &mut usize) 
     if rng::chance(rng, client.roam) {
         *current = rng::range(rng, 0, client.endpoints.len().saturating_sub(1) as u64) as usize;
     }
-    client.endpoints.get(*current).unwrap_or(&client.endpoints[0])
+    client
+        .endpoints
+        .get(*current)
+        .unwrap_or(&client.endpoints[0])
 }
 
 /// An individual: chats in sessions in their own evening and daytime rhythm.
@@ -398,7 +472,13 @@ fn individual(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, total: u64)
     let from = profile.created.max(gen.scenario.start);
     let mut current = 0;
     while !gen.full() {
-        let start = sample_time(rng, from, gen.scenario.end, Rhythm::Human, profile.utc_offset);
+        let start = sample_time(
+            rng,
+            from,
+            gen.scenario.end,
+            Rhythm::Human,
+            profile.utc_offset,
+        );
         let endpoint = session_endpoint(rng, &client, &mut current).clone();
         let capability = Capability::ALL[rng::weighted(rng, &weights)];
         let mut prompt = prompts::benign(rng, capability);
@@ -410,10 +490,25 @@ fn individual(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, total: u64)
             if gen.full() {
                 break;
             }
-            let latency = gen.push(rng, t, &prompt, None, 1 + 2 * turn as u32, history, model.clone(), &endpoint, &client, 900.0);
+            let latency = gen.push(
+                rng,
+                t,
+                &prompt,
+                None,
+                1 + 2 * turn as u32,
+                history,
+                model.clone(),
+                &endpoint,
+                &client,
+                900.0,
+            );
             history += prompt.out_median as u64 + prompt.text.len() as u64 / 4;
             t += latency + (rng::lognormal_median(rng, 50.0, 0.9) * SECOND as f64) as Millis;
-            prompt.text = format!("{}\n\n{}", prompt.text, rng::pick_str(rng, prompts::FOLLOW_UPS));
+            prompt.text = format!(
+                "{}\n\n{}",
+                prompt.text,
+                rng::pick_str(rng, prompts::FOLLOW_UPS)
+            );
         }
     }
 }
@@ -435,7 +530,13 @@ fn coding_power(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, total: u6
     let mut current = 0;
     let _ = total;
     while !gen.full() {
-        let start = sample_time(rng, from, gen.scenario.end, Rhythm::Work, profile.utc_offset);
+        let start = sample_time(
+            rng,
+            from,
+            gen.scenario.end,
+            Rhythm::Work,
+            profile.utc_offset,
+        );
         let endpoint = session_endpoint(rng, &client, &mut current).clone();
         let model = models.pick(rng, gen.scenario, start);
         let mut prompt = if rng::chance(rng, 0.75) {
@@ -444,6 +545,9 @@ fn coding_power(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, total: u6
             prompts::benign(rng, Capability::Coding)
         };
         prompt.tools = toolset.clone();
+        if rng::chance(rng, 0.8) {
+            prompt.text.push_str(&prompts::code_context(rng));
+        }
         let steps = rng::lognormal_median(rng, 14.0, 0.8).clamp(2.0, 120.0) as u32;
         let mut t = start;
         let mut history = 0u64;
@@ -451,12 +555,27 @@ fn coding_power(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, total: u6
             if gen.full() {
                 break;
             }
-            let latency = gen.push(rng, t, &prompt, None, 1 + 2 * step, history, model.clone(), &endpoint, &client, 600.0);
+            let latency = gen.push(
+                rng,
+                t,
+                &prompt,
+                None,
+                1 + 2 * step,
+                history,
+                model.clone(),
+                &endpoint,
+                &client,
+                600.0,
+            );
             history += rng::range(rng, 200, 2_500);
             t += latency + (rng::lognormal_median(rng, 2.5, 0.9) * SECOND as f64) as Millis;
             if rng::chance(rng, 0.08) {
                 // The user steers the agent: a new user turn.
-                prompt.text = format!("{}\n\n{}", prompt.text, rng::pick_str(rng, prompts::FOLLOW_UPS));
+                prompt.text = format!(
+                    "{}\n\n{}",
+                    prompt.text,
+                    rng::pick_str(rng, prompts::FOLLOW_UPS)
+                );
             }
         }
     }
@@ -465,11 +584,17 @@ fn coding_power(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, total: u6
 /// An app back-end: one fixed system prompt, many end users, round the clock.
 fn app_backend(gen: &mut Gen<'_>, rng: &mut Rng, mut models: ModelChoice, _total: u64) {
     let profile = gen.profile;
-    let (system_template, kind) = rng::pick(rng, crate::pools::APP_SYSTEMS).copied().unwrap_or(("", "support"));
+    let (system_template, kind) = rng::pick(rng, crate::pools::APP_SYSTEMS)
+        .copied()
+        .unwrap_or(("", "support"));
     let brand = rng::pick_str(rng, crate::pools::BRANDS);
     let system = system_template.replace("{brand}", brand);
-    let network = rng::pick(rng, net::DATACENTER).copied().unwrap_or(net::DATACENTER[0]);
-    let endpoints = (0..rng::range(rng, 1, 4)).map(|_| net::endpoint_in(rng, &network)).collect();
+    let network = rng::pick(rng, net::DATACENTER)
+        .copied()
+        .unwrap_or(net::DATACENTER[0]);
+    let endpoints = (0..rng::range(rng, 1, 4))
+        .map(|_| net::endpoint_in(rng, &network))
+        .collect();
     let client = Client {
         user_agents: vec![rng::pick_str(rng, net::SDK_AGENTS)],
         endpoints,
@@ -483,7 +608,11 @@ fn app_backend(gen: &mut Gen<'_>, rng: &mut Rng, mut models: ModelChoice, _total
     };
     models.pinned = Some(rng::weighted(rng, &models.weights));
     let tools: Vec<&'static str> = if kind == "support" {
-        crate::pools::APP_TOOLS.iter().take(rng::range(rng, 3, 9) as usize).copied().collect()
+        crate::pools::APP_TOOLS
+            .iter()
+            .take(rng::range(rng, 3, 9) as usize)
+            .copied()
+            .collect()
     } else {
         Vec::new()
     };
@@ -492,7 +621,13 @@ fn app_backend(gen: &mut Gen<'_>, rng: &mut Rng, mut models: ModelChoice, _total
     let mut current = 0;
     while !gen.full() {
         // A burst of end-user traffic.
-        let start = sample_time(rng, from, gen.scenario.end, Rhythm::RoundClock, users_offset);
+        let start = sample_time(
+            rng,
+            from,
+            gen.scenario.end,
+            Rhythm::RoundClock,
+            users_offset,
+        );
         let burst = rng::range(rng, 3, 30);
         let mut t = start;
         for _ in 0..burst {
@@ -502,16 +637,38 @@ fn app_backend(gen: &mut Gen<'_>, rng: &mut Rng, mut models: ModelChoice, _total
             let endpoint = session_endpoint(rng, &client, &mut current).clone();
             let mut prompt = prompts::app_request(rng, kind, brand);
             prompt.tools = tools.clone();
-            let turns = if kind == "support" { 1 + 2 * rng::range(rng, 0, 3) as u32 } else { 1 };
+            let turns = if kind == "support" {
+                1 + 2 * rng::range(rng, 0, 3) as u32
+            } else {
+                1
+            };
             let model = models.pick(rng, gen.scenario, t);
-            gen.push(rng, t, &prompt, Some(&system), turns, u64::from(turns) * 60, model, &endpoint, &client, 0.0);
+            gen.push(
+                rng,
+                t,
+                &prompt,
+                Some(&system),
+                turns,
+                u64::from(turns) * 60,
+                model,
+                &endpoint,
+                &client,
+                0.0,
+            );
             t += (rng::lognormal_median(rng, 20.0, 1.2) * SECOND as f64) as Millis;
         }
     }
 }
 
 /// A member of a team: office hours, the office network, the org's card.
-fn team_member(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, _total: u64, population: u32, group: u32) {
+fn team_member(
+    gen: &mut Gen<'_>,
+    rng: &mut Rng,
+    models: ModelChoice,
+    _total: u64,
+    population: u32,
+    group: u32,
+) {
     let profile = gen.profile;
     let team = profile::team(gen.seed, population, group);
     let mut client = home_client(rng, profile, net::SDK_AGENTS);
@@ -522,7 +679,9 @@ fn team_member(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, _total: u6
     }
     client.roam = 0.15;
     if rng::chance(rng, 0.4) {
-        client.user_agents.push(rng::pick_str(rng, net::CODING_AGENTS));
+        client
+            .user_agents
+            .push(rng::pick_str(rng, net::CODING_AGENTS));
     }
     let mut weights = capability_mix(rng, 3);
     weights[Capability::Coding.index()] += 1.5;
@@ -541,7 +700,18 @@ fn team_member(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, _total: u6
             if gen.full() {
                 break;
             }
-            let latency = gen.push(rng, t, &prompt, None, 1 + 2 * turn as u32, turn * 400, model.clone(), &endpoint, &client, 900.0);
+            let latency = gen.push(
+                rng,
+                t,
+                &prompt,
+                None,
+                1 + 2 * turn as u32,
+                turn * 400,
+                model.clone(),
+                &endpoint,
+                &client,
+                900.0,
+            );
             t += latency + (rng::lognormal_median(rng, 40.0, 0.9) * SECOND as f64) as Millis;
         }
     }
@@ -550,7 +720,15 @@ fn team_member(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, _total: u6
 /// A student: the class's assignments during lessons (and some homework evenings),
 /// from the school network.
 #[allow(clippy::too_many_arguments)]
-fn student(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, _total: u64, population: u32, group: u32, _member: u32) {
+fn student(
+    gen: &mut Gen<'_>,
+    rng: &mut Rng,
+    models: ModelChoice,
+    _total: u64,
+    population: u32,
+    group: u32,
+    _member: u32,
+) {
     let profile = gen.profile;
     let class = profile::class(gen.scenario, gen.seed, population, group);
     let mut client = home_client(rng, profile, net::SDK_AGENTS);
@@ -567,7 +745,9 @@ fn student(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, _total: u64, p
             // A lesson slot on a random week: all students at once.
             let (weekday_slot, hour) = rng::pick(rng, &class.lessons).copied().unwrap_or((1, 10.0));
             let day = rng::range(rng, 0, days as u64 - 1) as Millis;
-            let local_day_start = (from + day * DAY + (class.utc_offset * HOUR as f64) as Millis).div_euclid(DAY) * DAY;
+            let local_day_start = (from + day * DAY + (class.utc_offset * HOUR as f64) as Millis)
+                .div_euclid(DAY)
+                * DAY;
             let local_weekday = weekday(local_day_start) as i64;
             let shift = (i64::from(weekday_slot) - local_weekday).rem_euclid(7);
             local_day_start + shift * DAY + (hour * HOUR as f64) as Millis
@@ -579,31 +759,60 @@ fn student(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, _total: u64, p
         let endpoint = if in_lesson {
             class.school.clone()
         } else {
-            rng::pick(rng, &homework).cloned().unwrap_or(class.school.clone())
+            rng::pick(rng, &homework)
+                .cloned()
+                .unwrap_or(class.school.clone())
         };
-        let assignment = rng::pick(rng, &class.assignments).cloned().unwrap_or_default();
-        let mut prompt = prompts::benign(rng, Capability::Reasoning);
-        prompt.text = if rng::chance(rng, 0.6) {
+        let assignment = rng::pick(rng, &class.assignments)
+            .cloned()
+            .unwrap_or_default();
+        let text = if rng::chance(rng, 0.6) {
             assignment
         } else {
-            format!("{}{assignment}", rng::pick_str(rng, crate::pools::CASUAL_OPENERS))
+            format!(
+                "{}{assignment}",
+                rng::pick_str(rng, crate::pools::CASUAL_OPENERS)
+            )
         };
+        let mut prompt = Prompt::new(Capability::Reasoning, text);
         let model = models.pick(rng, gen.scenario, start);
         let mut t = start;
         for turn in 0..rng::range(rng, 1, 3) {
             if gen.full() {
                 break;
             }
-            let latency = gen.push(rng, t, &prompt, None, 1 + 2 * turn as u32, turn * 300, model.clone(), &endpoint, &client, 700.0);
+            let latency = gen.push(
+                rng,
+                t,
+                &prompt,
+                None,
+                1 + 2 * turn as u32,
+                turn * 300,
+                model.clone(),
+                &endpoint,
+                &client,
+                700.0,
+            );
             t += latency + (rng::lognormal_median(rng, 70.0, 0.8) * SECOND as f64) as Millis;
-            prompt.text = format!("{}\n\n{}", prompt.text, rng::pick_str(rng, prompts::FOLLOW_UPS));
+            prompt.text = format!(
+                "{}\n\n{}",
+                prompt.text,
+                rng::pick_str(rng, prompts::FOLLOW_UPS)
+            );
         }
     }
 }
 
 /// An evaluation firm's runner: benchmark suites run in bursts, every item in order,
 /// repeated across runs and models (the new release within hours of launch).
-fn evaluator(gen: &mut Gen<'_>, rng: &mut Rng, total: u64, population: u32, group: u32, member: u32) {
+fn evaluator(
+    gen: &mut Gen<'_>,
+    rng: &mut Rng,
+    total: u64,
+    population: u32,
+    group: u32,
+    member: u32,
+) {
     let profile = gen.profile;
     let firm = profile::eval_firm(gen.scenario, gen.seed, population, group);
     let client = Client {
@@ -642,9 +851,15 @@ fn evaluator(gen: &mut Gen<'_>, rng: &mut Rng, total: u64, population: u32, grou
             _ => {
                 let usable: Vec<&String> = all_models
                     .iter()
-                    .filter(|m| release.as_ref().is_none_or(|r| start >= r.at || **m != r.model))
+                    .filter(|m| {
+                        release
+                            .as_ref()
+                            .is_none_or(|r| start >= r.at || **m != r.model)
+                    })
                     .collect();
-                rng::pick(rng, &usable).map(|m| (*m).clone()).unwrap_or_default()
+                rng::pick(rng, &usable)
+                    .map(|m| (*m).clone())
+                    .unwrap_or_default()
             }
         };
         let thinking = rng::chance(rng, 0.5);
@@ -662,11 +877,25 @@ fn evaluator(gen: &mut Gen<'_>, rng: &mut Rng, total: u64, population: u32, grou
                 break;
             }
             let (text, capability) = prompts::eval_item(suite, item);
-            let mut prompt = prompts::benign(rng, capability);
-            prompt.text = text;
+            let prompt = Prompt::new(capability, text);
             current = (current + 1) % client.endpoints.len().max(1);
-            let endpoint = client.endpoints.get(current).cloned().unwrap_or(profile.signup.clone());
-            gen.push(rng, t, &prompt, None, 1, 0, model.clone(), &endpoint, &run_client, 1_500.0);
+            let endpoint = client
+                .endpoints
+                .get(current)
+                .cloned()
+                .unwrap_or(profile.signup.clone());
+            gen.push(
+                rng,
+                t,
+                &prompt,
+                None,
+                1,
+                0,
+                model.clone(),
+                &endpoint,
+                &run_client,
+                1_500.0,
+            );
             t += interval + rng::range(rng, 0, 300) as Millis;
         }
         let _ = run;
@@ -691,7 +920,11 @@ fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cluster_index
     let total = total_for(rng, campaign.exchanges, campaign.volume_sigma);
     gen.limit = total;
     let user_agents = if rng::chance(rng, campaign.ua_diversity) {
-        let pool = if rng::chance(rng, 0.5) { net::SDK_AGENTS } else { net::CODING_AGENTS };
+        let pool = if rng::chance(rng, 0.5) {
+            net::SDK_AGENTS
+        } else {
+            net::CODING_AGENTS
+        };
         vec![rng::pick_str(rng, pool), rng::pick_str(rng, pool)]
     } else {
         vec![cluster.user_agent]
@@ -725,7 +958,8 @@ fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cluster_index
     let mut models = model_choice(rng, scenario, 0.0, 1.0, 0.0);
     if let Some(release) = &scenario.release {
         if campaign.new_model_shift > 0.0 {
-            models.adopt_at = Some(release.at + (rng::unit(rng) * campaign.shift_hours * HOUR as f64) as Millis);
+            models.adopt_at =
+                Some(release.at + (rng::unit(rng) * campaign.shift_hours * HOUR as f64) as Millis);
             models.adopt_share = campaign.new_model_shift;
         }
     }
@@ -748,14 +982,29 @@ fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cluster_index
                     // Snap to the campaign's next wave: all accounts start together.
                     let since = start - scenario.start - ctx.wave_phase;
                     let wave = since.div_euclid(ctx.wave_period) + 1;
-                    start = scenario.start + ctx.wave_phase + wave * ctx.wave_period + rng::range(rng, 0, 45) as Millis * SECOND;
+                    start = scenario.start
+                        + ctx.wave_phase
+                        + wave * ctx.wave_period
+                        + rng::range(rng, 0, 45) as Millis * SECOND;
                 }
-                (start, rng::lognormal_median(rng, 40.0, 0.6).max(3.0) as u64, Pacing::Machine)
+                (
+                    start,
+                    rng::lognormal_median(rng, 40.0, 0.6).max(3.0) as u64,
+                    Pacing::Machine,
+                )
             }
             Pacing::Human => {
-                let offset = if rng::chance(rng, 0.5) { persona_offset } else { campaign.operator_utc_offset };
+                let offset = if rng::chance(rng, 0.5) {
+                    persona_offset
+                } else {
+                    campaign.operator_utc_offset
+                };
                 let start = sample_time(rng, from, to, Rhythm::Human, offset);
-                (start, rng::lognormal_median(rng, 6.0, 0.7).max(1.0) as u64, Pacing::Human)
+                (
+                    start,
+                    rng::lognormal_median(rng, 6.0, 0.7).max(1.0) as u64,
+                    Pacing::Human,
+                )
             }
         };
         if !(from..to).contains(&start) {
@@ -770,7 +1019,9 @@ fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cluster_index
             if rng::chance(rng, campaign.ip_rotation) {
                 endpoint = if rng::chance(rng, campaign.residential_proxy * 0.5) {
                     // A fresh residential exit outside the pool.
-                    let network = rng::pick(rng, net::RESIDENTIAL).copied().unwrap_or(net::RESIDENTIAL[0]);
+                    let network = rng::pick(rng, net::RESIDENTIAL)
+                        .copied()
+                        .unwrap_or(net::RESIDENTIAL[0]);
                     net::endpoint_in(rng, &network)
                 } else {
                     session_endpoint(rng, &client, &mut current).clone()
@@ -778,9 +1029,32 @@ fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cluster_index
             }
             let model = models.pick(rng, scenario, t);
             let latency = if rng::chance(rng, campaign.filler) {
-                let capability = *rng::pick(rng, &[Capability::General, Capability::Creative, Capability::Translation, Capability::Summarization, Capability::General, Capability::Coding, Capability::Reasoning]).unwrap_or(&Capability::General);
+                let capability = *rng::pick(
+                    rng,
+                    &[
+                        Capability::General,
+                        Capability::Creative,
+                        Capability::Translation,
+                        Capability::Summarization,
+                        Capability::General,
+                        Capability::Coding,
+                        Capability::Reasoning,
+                    ],
+                )
+                .unwrap_or(&Capability::General);
                 let prompt = prompts::benign(rng, capability);
-                gen.push(rng, t, &prompt, None, 1, 0, model, &endpoint, &filler_client, 800.0)
+                gen.push(
+                    rng,
+                    t,
+                    &prompt,
+                    None,
+                    1,
+                    0,
+                    model,
+                    &endpoint,
+                    &filler_client,
+                    800.0,
+                )
             } else {
                 let capability = campaign
                     .capabilities
@@ -789,16 +1063,24 @@ fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cluster_index
                     .unwrap_or(Capability::Reasoning);
                 let serial = gen.out.len() as u64;
                 let prompt = prompts::attack(rng, &ctx.style, capability, serial);
-                let turns = if capability == Capability::ToolUse { 1 + 2 * rng::range(rng, 0, 12) as u32 } else { 1 };
+                let turns = if capability == Capability::ToolUse {
+                    1 + 2 * rng::range(rng, 0, 12) as u32
+                } else {
+                    1
+                };
                 let history = u64::from(turns) * 400;
-                gen.push(rng, t, &prompt, None, turns, history, model, &endpoint, &client, 2_500.0)
+                gen.push(
+                    rng, t, &prompt, None, turns, history, model, &endpoint, &client, 2_500.0,
+                )
             };
             let gap = match gap_of {
                 Pacing::Machine => {
                     let jitter = (ctx.interval as f64 * 0.04 * rng::normal(rng)) as Millis;
                     (ctx.interval + jitter).max(SECOND)
                 }
-                Pacing::Human => latency + (rng::lognormal_median(rng, 45.0, 1.0) * SECOND as f64) as Millis,
+                Pacing::Human => {
+                    latency + (rng::lognormal_median(rng, 45.0, 1.0) * SECOND as f64) as Millis
+                }
             };
             t += gap;
         }

@@ -26,7 +26,10 @@ fn read_events(dir: &Path) -> Vec<Exchange> {
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             name.starts_with("events")
         })
         .collect();
@@ -81,15 +84,26 @@ fn same_seed_gives_identical_bytes_whatever_the_threads() {
     let b = tempfile::tempdir().expect("tmp");
     let c = tempfile::tempdir().expect("tmp");
     run(&scenario, a.path(), 7, Format::JsonlZst);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
     pool.install(|| run(&scenario, b.path(), 7, Format::JsonlZst));
     run(&scenario, c.path(), 8, Format::JsonlZst);
-    let (da, db, dc) = (dir_bytes(a.path()), dir_bytes(b.path()), dir_bytes(c.path()));
+    let (da, db, dc) = (
+        dir_bytes(a.path()),
+        dir_bytes(b.path()),
+        dir_bytes(c.path()),
+    );
     assert_eq!(da.keys().collect::<Vec<_>>(), db.keys().collect::<Vec<_>>());
     for (name, bytes) in &da {
         assert!(db.get(name) == Some(bytes), "{name} differs between runs");
     }
-    assert_ne!(da.get("labels.jsonl"), dc.get("labels.jsonl"), "another seed changes output");
+    assert_ne!(
+        da.get("labels.jsonl"),
+        dc.get("labels.jsonl"),
+        "another seed changes output"
+    );
 }
 
 #[test]
@@ -105,12 +119,21 @@ fn events_labels_and_accounts_are_consistent_and_counts_match() {
             .expect("releases parse");
     assert_eq!(releases.len(), 1);
 
-    let labelled: HashMap<&str, &Label> = labels.iter().map(|l| (l.account_id.as_str(), l)).collect();
+    let labelled: HashMap<&str, &Label> =
+        labels.iter().map(|l| (l.account_id.as_str(), l)).collect();
     let recorded: BTreeSet<&str> = accounts.iter().map(|a| a.account_id.as_str()).collect();
     assert_eq!(labelled.len(), labels.len(), "one label per account");
-    assert_eq!(recorded.len(), accounts.len(), "one account row per account");
+    assert_eq!(
+        recorded.len(),
+        accounts.len(),
+        "one account row per account"
+    );
     for exchange in &events {
-        assert!(labelled.contains_key(exchange.account_id.as_str()), "unlabelled {}", exchange.account_id);
+        assert!(
+            labelled.contains_key(exchange.account_id.as_str()),
+            "unlabelled {}",
+            exchange.account_id
+        );
         assert!(recorded.contains(exchange.account_id.as_str()));
         assert!(exchange.ts >= scenario.start && exchange.ts < scenario.end);
         assert!(exchange.ts >= exchange.account_created.expect("created"));
@@ -122,9 +145,20 @@ fn events_labels_and_accounts_are_consistent_and_counts_match() {
 
     // Counts: accounts per population/campaign and unique exchanges.
     for population in &scenario.populations {
-        let counted = summary.populations.iter().find(|p| p.name == population.name).expect("population");
-        let labelled_count = labels.iter().filter(|l| l.population.as_deref() == Some(&population.name)).count();
-        assert_eq!(counted.accounts as usize, labelled_count, "{}", population.name);
+        let counted = summary
+            .populations
+            .iter()
+            .find(|p| p.name == population.name)
+            .expect("population");
+        let labelled_count = labels
+            .iter()
+            .filter(|l| l.population.as_deref() == Some(&population.name))
+            .count();
+        assert_eq!(
+            counted.accounts as usize, labelled_count,
+            "{}",
+            population.name
+        );
         if !population.kind.is_grouped() {
             assert_eq!(counted.accounts, population.count, "{}", population.name);
         } else {
@@ -132,15 +166,33 @@ fn events_labels_and_accounts_are_consistent_and_counts_match() {
         }
     }
     for campaign in &scenario.campaigns {
-        let counted = summary.campaigns.iter().find(|c| c.name == campaign.name).expect("campaign");
+        let counted = summary
+            .campaigns
+            .iter()
+            .find(|c| c.name == campaign.name)
+            .expect("campaign");
         assert_eq!(counted.accounts, campaign.accounts);
-        let labelled_count = labels.iter().filter(|l| l.campaign.as_deref() == Some(&campaign.name)).count();
+        let labelled_count = labels
+            .iter()
+            .filter(|l| l.campaign.as_deref() == Some(&campaign.name))
+            .count();
         assert_eq!(counted.accounts as usize, labelled_count);
     }
-    let unique: BTreeSet<&str> = events.iter().filter_map(|e| e.request_id.as_deref()).collect();
-    assert_eq!(unique.len() as u64, summary.exchanges, "unique request ids = exchanges");
+    let unique: BTreeSet<&str> = events
+        .iter()
+        .filter_map(|e| e.request_id.as_deref())
+        .collect();
+    assert_eq!(
+        unique.len() as u64,
+        summary.exchanges,
+        "unique request ids = exchanges"
+    );
     assert_eq!(events.len() as u64, summary.exchanges + summary.duplicates);
-    assert!(summary.exchanges > 2_000, "scale 0.05 gives thousands: {}", summary.exchanges);
+    assert!(
+        summary.exchanges > 2_000,
+        "scale 0.05 gives thousands: {}",
+        summary.exchanges
+    );
     assert!(summary.attack_exchanges > 0 && summary.benign_exchanges > 0);
 }
 
@@ -150,16 +202,33 @@ fn scale_multiplies_accounts_not_behaviour() {
     let small = base.scaled(0.05);
     let larger = base.scaled(0.1);
     let accounts = |s: &Scenario| -> u64 {
-        s.populations.iter().filter(|p| !p.kind.is_grouped()).map(|p| p.count).sum::<u64>()
+        s.populations
+            .iter()
+            .filter(|p| !p.kind.is_grouped())
+            .map(|p| p.count)
+            .sum::<u64>()
             + s.campaigns.iter().map(|c| c.accounts).sum::<u64>()
     };
     assert!(accounts(&larger) > accounts(&small) * 18 / 10);
-    assert_eq!(small.populations[0].exchanges, larger.populations[0].exchanges);
+    assert_eq!(
+        small.populations[0].exchanges,
+        larger.populations[0].exchanges
+    );
     let public = base.scaled(distillguard_sim::PUBLIC_SCALE);
     let attack_accounts: u64 = public.campaigns.iter().map(|c| c.accounts).sum();
-    assert!((23_000..=25_000).contains(&attack_accounts), "{attack_accounts}");
-    let attack_exchanges: f64 = public.campaigns.iter().map(|c| c.accounts as f64 * c.exchanges).sum();
-    assert!((15.0e6..18.0e6).contains(&attack_exchanges), "{attack_exchanges}");
+    assert!(
+        (23_000..=25_000).contains(&attack_accounts),
+        "{attack_accounts}"
+    );
+    let attack_exchanges: f64 = public
+        .campaigns
+        .iter()
+        .map(|c| c.accounts as f64 * c.exchanges)
+        .sum();
+    assert!(
+        (15.0e6..18.0e6).contains(&attack_exchanges),
+        "{attack_exchanges}"
+    );
 }
 
 #[test]
@@ -167,14 +236,27 @@ fn every_builtin_parses_and_differs() {
     let mut seen = BTreeSet::new();
     for name in scenario::builtin_names() {
         let s = scenario::load(name).unwrap_or_else(|err| panic!("{name}: {err}"));
-        assert!(!s.campaigns.is_empty() && !s.populations.is_empty(), "{name}");
+        assert!(
+            !s.campaigns.is_empty() && !s.populations.is_empty(),
+            "{name}"
+        );
         seen.insert(format!("{:?} {:?}", s.campaigns, s.populations));
     }
-    assert_eq!(seen.len(), scenario::builtin_names().len(), "scenarios differ");
+    assert_eq!(
+        seen.len(),
+        scenario::builtin_names().len(),
+        "scenarios differ"
+    );
     assert!(Scenario::from_toml("name = \"x\"\nbogus = 1").is_err());
-    let filler = scenario::load("default").expect("default").with_filler(0.7).expect("valid");
+    let filler = scenario::load("default")
+        .expect("default")
+        .with_filler(0.7)
+        .expect("valid");
     assert!(filler.campaigns.iter().all(|c| c.filler == 0.7));
-    assert!(scenario::load("default").expect("default").with_filler(1.5).is_err());
+    assert!(scenario::load("default")
+        .expect("default")
+        .with_filler(1.5)
+        .is_err());
 }
 
 #[test]
@@ -183,7 +265,10 @@ fn every_builtin_generates_at_small_scale() {
         let dir = tempfile::tempdir().expect("tmp");
         let s = scenario::load(name).expect("built-in").scaled(0.02);
         let summary = run(&s, dir.path(), 1, Format::JsonlZst);
-        assert!(summary.attack_exchanges > 0 && summary.benign_exchanges > 0, "{name}");
+        assert!(
+            summary.attack_exchanges > 0 && summary.benign_exchanges > 0,
+            "{name}"
+        );
     }
 }
 
@@ -197,13 +282,25 @@ fn the_coding_campaign_moves_half_its_traffic_to_the_release_within_a_day() {
     let events = read_events(dir.path());
     let release = scenario.release.clone().expect("release");
     let share = |from: i64, to: i64| -> (usize, f64) {
-        let window: Vec<&Exchange> = events.iter().filter(|e| e.ts >= from && e.ts < to).collect();
-        let new = window.iter().filter(|e| e.model.as_deref() == Some(release.model.as_str())).count();
+        let window: Vec<&Exchange> = events
+            .iter()
+            .filter(|e| e.ts >= from && e.ts < to)
+            .collect();
+        let new = window
+            .iter()
+            .filter(|e| e.model.as_deref() == Some(release.model.as_str()))
+            .count();
         (window.len(), new as f64 / window.len().max(1) as f64)
     };
     let (before, before_share) = share(scenario.start, release.at);
-    assert!(before > 0 && before_share == 0.0, "nobody uses a model before its release");
+    assert!(
+        before > 0 && before_share == 0.0,
+        "nobody uses a model before its release"
+    );
     let (n, day_after) = share(release.at + 24 * HOUR, release.at + 48 * HOUR);
     assert!(n > 50, "enough traffic on the day after: {n}");
-    assert!((0.35..0.65).contains(&day_after), "about half moved: {day_after}");
+    assert!(
+        (0.35..0.65).contains(&day_after),
+        "about half moved: {day_after}"
+    );
 }
