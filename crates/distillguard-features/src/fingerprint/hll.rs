@@ -27,6 +27,13 @@ impl Hll {
         }
     }
 
+    /// Folds `other` in: the result counts the union of both streams.
+    pub fn merge(&mut self, other: &Hll) {
+        for (mine, theirs) in self.registers.iter_mut().zip(other.registers.iter()) {
+            *mine = (*mine).max(*theirs);
+        }
+    }
+
     pub fn estimate(&self) -> f64 {
         let m = Hll::M as f64;
         let alpha = 0.7213 / (1.0 + 1.079 / m);

@@ -1,0 +1,540 @@
+//! Assembling the report: verdicts from totals and thresholds, clusters and campaigns
+//! with their shared indicators, and the evidence every verdict carries.
+
+use distillguard_features::fingerprint::{subnet_of, AccountFingerprint, Population};
+use distillguard_graph::{links, AccountGraph};
+use distillguard_model::report::AccountReport;
+use distillguard_model::report::{
+    CampaignReport, CampaignTimeline, ClusterLink, ClusterReport, InputSummary, Report,
+    SharedIndicators, REPORT_VERSION,
+};
+use distillguard_model::time::DAY;
+use distillguard_model::{Evidence, Verdict};
+use rustc_hash::FxHashMap;
+
+use crate::calibrate::{score_of, Thresholds};
+use crate::campaigns;
+use crate::cluster_score::{shared_values, ScoredCluster};
+use crate::config::Config;
+use crate::detectors::{pct, Finding};
+
+pub struct Parts<'a> {
+    pub input: InputSummary,
+    pub population: &'a Population,
+    pub findings: &'a [Vec<Finding>],
+    pub own_totals: &'a [f64],
+    pub graph: &'a AccountGraph,
+    pub clusters: &'a [ScoredCluster],
+    pub thresholds: &'a Thresholds,
+    pub config: &'a Config,
+}
+
+/// Evidence items kept per account and per cluster.
+pub const MAX_EVIDENCE: usize = 6;
+/// Findings weaker than this are not shown as evidence.
+pub const MIN_EVIDENCE_SURPRISE: f64 = 0.5;
+/// Links drawn per cluster (strongest first).
+pub const MAX_LINKS: usize = 600;
+/// Shared values listed per indicator kind.
+pub const MAX_SHARED: usize = 20;
+
+fn verdict(total: f64, t: &Thresholds) -> Verdict {
+    if total >= t.attack_total {
+        Verdict::Attack
+    } else if total >= t.suspicious_total {
+        Verdict::Suspicious
+    } else {
+        Verdict::Benign
+    }
+}
+
+fn short_hash(parts: impl Iterator<Item = String>) -> String {
+    let joined: Vec<String> = parts.collect();
+    format!(
+        "{:08x}",
+        distillguard_features::hash64(joined.join("\n").as_bytes()) >> 32
+    )
+}
+
+fn top_evidence(findings: &[Finding]) -> Vec<Evidence> {
+    let mut strong: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.surprise >= MIN_EVIDENCE_SURPRISE)
+        .collect();
+    strong.sort_by(|a, b| {
+        b.surprise
+            .total_cmp(&a.surprise)
+            .then(a.evidence.signal.cmp(&b.evidence.signal))
+    });
+    strong
+        .into_iter()
+        .take(MAX_EVIDENCE)
+        .map(|f| f.evidence.clone())
+        .collect()
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+pub fn report(p: Parts<'_>) -> Report {
+    let accounts = &p.population.accounts;
+    let t = p.thresholds;
+
+    // Clusters worth reporting: at least suspicious as a whole.
+    let reported: Vec<&ScoredCluster> = p
+        .clusters
+        .iter()
+        .filter(|c| c.total >= t.suspicious_total)
+        .collect();
+    let ids: Vec<String> = reported
+        .iter()
+        .map(|c| {
+            format!(
+                "cl-{}",
+                short_hash(
+                    c.members
+                        .iter()
+                        .map(|&m| accounts[m as usize].stats.account_id.clone())
+                )
+            )
+        })
+        .collect();
+    let mut cluster_of: FxHashMap<u32, usize> = FxHashMap::default();
+    for (ci, c) in reported.iter().enumerate() {
+        for &m in &c.members {
+            cluster_of.insert(m, ci);
+        }
+    }
+    let payment_sharing = payment_baseline(accounts);
+    let cluster_reports: Vec<ClusterReport> = reported
+        .iter()
+        .zip(&ids)
+        .map(|(c, id)| cluster_report(c, id, accounts, p.graph, &payment_sharing))
+        .collect();
+
+    // Campaigns: attack clusters grouped by shared indicators.
+    let attack_clusters: Vec<usize> = (0..reported.len())
+        .filter(|&i| reported[i].total >= t.attack_total)
+        .collect();
+    let indicators: Vec<campaigns::ClusterIndicators> = attack_clusters
+        .iter()
+        .map(|&i| campaigns::indicators(&reported[i].members, accounts))
+        .collect();
+    let mut campaign_reports = Vec::new();
+    let mut timelines = Vec::new();
+    for group in campaigns::group(&indicators) {
+        let cluster_indices: Vec<usize> = group.iter().map(|&g| attack_clusters[g]).collect();
+        let members: Vec<u32> = cluster_indices
+            .iter()
+            .flat_map(|&ci| reported[ci].members.iter().copied())
+            .collect();
+        let cluster_ids: Vec<String> = cluster_indices.iter().map(|&ci| ids[ci].clone()).collect();
+        let id = format!("cp-{}", short_hash(cluster_ids.iter().cloned()));
+        let exchanges: u64 = members
+            .iter()
+            .map(|&m| accounts[m as usize].stats.exchanges)
+            .sum();
+        let (models, timeline) = model_traffic(&members, p.population, &id);
+        let mut evidence = vec![Evidence::new(
+            "campaign_clusters",
+            cluster_ids.len() as f64,
+            format!(
+                "{} cluster(s) of {} accounts in all, grouped because they share prompt templates, payment instruments or client fingerprints",
+                cluster_ids.len(),
+                members.len()
+            ),
+        )];
+        if let Some((model, share)) = timeline.as_ref().and_then(fastest_move) {
+            evidence.push(Evidence::new(
+                "model_move",
+                round4(share),
+                format!("moved {} of its daily traffic to {model} within a day of that model's first appearance", pct(share)),
+            ));
+        }
+        for &ci in &cluster_indices {
+            evidence.extend(top_evidence(&reported[ci].findings).into_iter().take(2));
+        }
+        evidence.truncate(MAX_EVIDENCE);
+        campaign_reports.push(CampaignReport {
+            id,
+            clusters: cluster_ids,
+            accounts: members.len() as u64,
+            exchanges,
+            targets: campaigns::targets(&members, accounts),
+            evidence,
+            models,
+        });
+        if let Some(tl) = timeline {
+            timelines.push(tl);
+        }
+    }
+
+    // Accounts.
+    let mut account_reports: Vec<AccountReport> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let own = p.own_totals[i];
+            let cluster = cluster_of.get(&(i as u32)).copied();
+            let mut evidence = top_evidence(&p.findings[i]);
+            let mut total = own;
+            if let Some(ci) = cluster {
+                let c = reported[ci];
+                if c.total > own {
+                    total = c.total;
+                    evidence.insert(
+                        0,
+                        Evidence::new(
+                            "cluster_member",
+                            ids[ci].as_str(),
+                            format!(
+                                "member of cluster {} ({} accounts) whose combined risk ({:.2}) is higher than this account's own ({:.2}): caught by what it shares",
+                                ids[ci],
+                                c.members.len(),
+                                score_of(c.total),
+                                score_of(own)
+                            ),
+                        )
+                        .with_weight(c.total),
+                    );
+                    evidence.truncate(MAX_EVIDENCE);
+                }
+            }
+            AccountReport {
+                account_id: a.stats.account_id.clone(),
+                score: round4(score_of(total)),
+                verdict: verdict(total, t),
+                cluster: cluster.map(|ci| ids[ci].clone()),
+                exchanges: a.stats.exchanges,
+                evidence,
+            }
+        })
+        .collect();
+    account_reports.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.account_id.cmp(&b.account_id))
+    });
+
+    Report {
+        version: REPORT_VERSION,
+        input: p.input,
+        accounts: account_reports,
+        clusters: cluster_reports,
+        campaigns: campaign_reports,
+        settings: Some(serde_json::json!({
+            "thresholds": {
+                "attack_score": round4(t.attack_score),
+                "suspicious_score": round4(t.suspicious_score),
+                "attack_total": round4(t.attack_total),
+                "suspicious_total": round4(t.suspicious_total),
+                "calibrated_on_accounts": t.null_accounts,
+            },
+            "target_fpr": p.config.target_fpr,
+            "suspicious_fpr": p.config.suspicious_fpr,
+            "assumed_max_prevalence": p.config.assumed_max_prevalence,
+            "graph": {
+                "edges": p.graph.edges.len(),
+                "candidate_pairs": p.graph.candidate_pairs,
+                "clusters_found": p.clusters.len(),
+                "clusters_reported": reported.len(),
+            }
+        })),
+        timelines,
+    }
+}
+
+/// For each payment fingerprint, how many accounts use it; plus the share of accounts
+/// whose instrument is shared with more than 3 others (the population baseline).
+struct PaymentBaseline {
+    holders: FxHashMap<String, usize>,
+    share_over_3: f64,
+}
+
+fn payment_baseline(accounts: &[AccountFingerprint]) -> PaymentBaseline {
+    let mut holders: FxHashMap<String, usize> = FxHashMap::default();
+    for a in accounts {
+        for fp in &a.stats.payment_fps.items {
+            *holders.entry(fp.clone()).or_insert(0) += 1;
+        }
+    }
+    let over = accounts
+        .iter()
+        .filter(|a| {
+            a.stats
+                .payment_fps
+                .items
+                .iter()
+                .any(|fp| holders.get(fp).copied().unwrap_or(0) > 4)
+        })
+        .count();
+    PaymentBaseline {
+        holders,
+        share_over_3: over as f64 / accounts.len().max(1) as f64,
+    }
+}
+
+fn cluster_report(
+    c: &ScoredCluster,
+    id: &str,
+    accounts: &[AccountFingerprint],
+    graph: &AccountGraph,
+    payments: &PaymentBaseline,
+) -> ClusterReport {
+    let stats = |m: &u32| &accounts[*m as usize].stats;
+    let ips: Vec<String> = c
+        .members
+        .iter()
+        .flat_map(|m| stats(m).ips.items.iter().map(|ip| ip.to_string()))
+        .collect();
+    let mut ip_counts: FxHashMap<&str, usize> = FxHashMap::default();
+    for ip in &ips {
+        *ip_counts.entry(ip.as_str()).or_insert(0) += 1;
+    }
+    let mut shared_ips: Vec<(&str, usize)> =
+        ip_counts.into_iter().filter(|&(_, n)| n >= 2).collect();
+    shared_ips.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let payment = shared_values(c.members.iter().map(|m| {
+        stats(m)
+            .payment_fps
+            .items
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }));
+    let uas = shared_values(c.members.iter().map(|m| {
+        stats(m)
+            .user_agents
+            .items
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }));
+    let asn_strings: Vec<Vec<String>> = c
+        .members
+        .iter()
+        .map(|m| stats(m).asns.items.iter().map(|a| a.to_string()).collect())
+        .collect();
+    let asns = shared_values(
+        asn_strings
+            .iter()
+            .map(|v| v.iter().map(String::as_str).collect()),
+    );
+    let template_hex: Vec<Vec<String>> = c
+        .members
+        .iter()
+        .map(|m| {
+            links::template::keys(stats(m))
+                .into_iter()
+                .map(crate::detectors::intel::template_fp_hex)
+                .collect()
+        })
+        .collect();
+    let templates = shared_values(
+        template_hex
+            .iter()
+            .map(|v| v.iter().map(String::as_str).collect()),
+    );
+
+    let mut evidence: Vec<Evidence> = Vec::new();
+    if let Some((fp, n)) = payment.first() {
+        evidence.push(Evidence::new(
+            "shared_payment",
+            *n as f64,
+            format!(
+                "{n} accounts of this cluster pay with one instrument ({fp}, {} accounts in all use it); {} of all accounts share a payment instrument with more than 3 others",
+                payments.holders.get(fp).copied().unwrap_or(*n),
+                pct(payments.share_over_3)
+            ),
+        ));
+    }
+    if !templates.is_empty() {
+        evidence.push(Evidence::new(
+            "shared_templates",
+            templates.len() as f64,
+            format!(
+                "{} prompt template frames are each used by several accounts of this cluster (the most shared by {} accounts)",
+                templates.len(),
+                templates[0].1
+            ),
+        ));
+    }
+    if let Some((ip, n)) = shared_ips.first() {
+        let subnet = ip.parse().map(subnet_of).unwrap_or_default();
+        evidence.push(Evidence::new(
+            "shared_ips",
+            shared_ips.len() as f64,
+            format!("{} IP addresses are used by more than one account of this cluster; the most shared, {ip} (network {subnet}), by {n}", shared_ips.len()),
+        ));
+    }
+    let mut all = top_evidence(&c.findings);
+    all.extend(evidence);
+    all.truncate(MAX_EVIDENCE + 2);
+
+    // Links for the picture, strongest first, indices into `accounts`.
+    let position: FxHashMap<u32, usize> =
+        c.members.iter().enumerate().map(|(i, &m)| (m, i)).collect();
+    let mut edges: Vec<&distillguard_graph::Edge> =
+        c.edges.iter().map(|&e| &graph.edges[e]).collect();
+    edges.sort_by(|a, b| {
+        b.evidence
+            .weight()
+            .total_cmp(&a.evidence.weight())
+            .then((a.a, a.b).cmp(&(b.a, b.b)))
+    });
+    let links: Vec<ClusterLink> = edges
+        .into_iter()
+        .take(MAX_LINKS)
+        .filter_map(|e| {
+            Some(ClusterLink {
+                a: *position.get(&e.a)?,
+                b: *position.get(&e.b)?,
+                kinds: e
+                    .evidence
+                    .kinds()
+                    .into_iter()
+                    .map(|k| k.as_str().to_string())
+                    .collect(),
+                weight: round4(e.evidence.weight()),
+            })
+        })
+        .collect();
+
+    let first_seen = c
+        .members
+        .iter()
+        .map(&stats)
+        .filter(|s| s.exchanges > 0)
+        .map(|s| s.first_ts)
+        .min();
+    let last_seen = c
+        .members
+        .iter()
+        .map(&stats)
+        .filter(|s| s.exchanges > 0)
+        .map(|s| s.last_ts)
+        .max();
+    ClusterReport {
+        id: id.to_string(),
+        accounts: c
+            .members
+            .iter()
+            .map(|m| stats(m).account_id.clone())
+            .collect(),
+        score: round4(score_of(c.total)),
+        exchanges: c.members.iter().map(|m| stats(m).exchanges).sum(),
+        first_seen,
+        last_seen,
+        targets: campaigns::targets(&c.members, accounts),
+        shared: SharedIndicators {
+            ips: shared_ips
+                .iter()
+                .take(MAX_SHARED)
+                .map(|(ip, _)| ip.to_string())
+                .collect(),
+            asns: asns
+                .iter()
+                .take(MAX_SHARED)
+                .filter_map(|(a, _)| a.parse().ok())
+                .collect(),
+            payment_fps: payment
+                .iter()
+                .take(MAX_SHARED)
+                .map(|(fp, _)| fp.clone())
+                .collect(),
+            templates: templates.len() as u64,
+            template_fps: templates
+                .iter()
+                .take(MAX_SHARED)
+                .map(|(t, _)| t.clone())
+                .collect(),
+            user_agents: uas
+                .iter()
+                .take(MAX_SHARED)
+                .map(|(u, _)| u.clone())
+                .collect(),
+        },
+        evidence: all,
+        links,
+    }
+}
+
+/// Share of exchanges per model, and the daily per-model timeline, of a set of accounts.
+fn model_traffic(
+    members: &[u32],
+    population: &Population,
+    id: &str,
+) -> (Vec<(String, u64)>, Option<CampaignTimeline>) {
+    let mut per_model: FxHashMap<u16, u64> = FxHashMap::default();
+    let mut per_day: FxHashMap<(u16, u32), u64> = FxHashMap::default();
+    for &m in members {
+        for (&(model, day), &n) in &population.accounts[m as usize].stats.model_days {
+            *per_model.entry(model).or_insert(0) += u64::from(n);
+            *per_day.entry((model, day)).or_insert(0) += u64::from(n);
+        }
+    }
+    let name = |m: u16| {
+        population
+            .models
+            .get(usize::from(m))
+            .cloned()
+            .unwrap_or_else(|| "other".into())
+    };
+    let mut models: Vec<(String, u64)> = per_model.iter().map(|(&m, &n)| (name(m), n)).collect();
+    models.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (Some(first), Some(last)) = (
+        per_day.keys().map(|k| k.1).min(),
+        per_day.keys().map(|k| k.1).max(),
+    ) else {
+        return (models, None);
+    };
+    let mut model_ids: Vec<u16> = per_model.keys().copied().collect();
+    model_ids.sort_unstable();
+    let days: Vec<u32> = (first..=last).collect();
+    let series = model_ids
+        .iter()
+        .map(|&m| {
+            (
+                name(m),
+                days.iter()
+                    .map(|&d| per_day.get(&(m, d)).copied().unwrap_or(0))
+                    .collect(),
+            )
+        })
+        .collect();
+    let timeline = CampaignTimeline {
+        campaign: id.to_string(),
+        buckets: days.iter().map(|&d| i64::from(d) * DAY).collect(),
+        bucket_ms: DAY,
+        series,
+    };
+    (models, Some(timeline))
+}
+
+/// The largest share of a day's traffic a model took on the day after its first day in
+/// this timeline (a model that was there from the start is skipped).
+fn fastest_move(tl: &CampaignTimeline) -> Option<(String, f64)> {
+    let days = tl.buckets.len();
+    let totals: Vec<u64> = (0..days)
+        .map(|d| tl.series.iter().map(|(_, v)| v[d]).sum())
+        .collect();
+    let mut best: Option<(String, f64)> = None;
+    for (name, values) in &tl.series {
+        let Some(first) = values.iter().position(|&v| v > 0) else {
+            continue;
+        };
+        if first == 0 || first + 1 >= days {
+            continue;
+        }
+        let next = first + 1;
+        if totals[next] == 0 {
+            continue;
+        }
+        let share = values[next] as f64 / totals[next] as f64;
+        if best.as_ref().is_none_or(|(_, s)| share > *s) {
+            best = Some((name.clone(), share));
+        }
+    }
+    best.filter(|(_, s)| *s >= 0.2)
+}

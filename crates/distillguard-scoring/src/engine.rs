@@ -1,0 +1,179 @@
+//! The analysis engine: exchanges in, a [`Report`] out.
+//!
+//! `observe_batch` computes per-exchange signals in parallel and folds them into
+//! per-account fingerprints (memory grows with accounts, not exchanges); `finish` fits
+//! the detectors on the population, builds the account graph, scores accounts and
+//! clusters, calibrates thresholds on ordinary traffic, groups campaigns and assembles
+//! the report with every verdict's evidence. Pure and deterministic: the same
+//! exchanges in any order give the same report.
+
+use distillguard_features::fingerprint::Collector;
+use distillguard_features::signals;
+use distillguard_model::report::{InputSummary, Report};
+use distillguard_model::{AccountRecord, Exchange, ModelRelease, PartnerIndicator};
+use rayon::prelude::*;
+
+use crate::assemble;
+use crate::calibrate::{self, Thresholds};
+use crate::cluster_score::{self, ScoredCluster};
+use crate::combine;
+use crate::config::Config;
+use crate::detectors::{Detectors, Finding, Group};
+
+/// Inputs besides the exchanges.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SideInputs<'a> {
+    pub accounts: &'a [AccountRecord],
+    pub releases: &'a [ModelRelease],
+    pub intel: &'a [PartnerIndicator],
+}
+
+/// What the reader counted and the engine cannot know (rejects, duplicates).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReaderCounts {
+    pub rejected: u64,
+    pub duplicates: u64,
+}
+
+/// The engine's result: the report and what it was calibrated with.
+#[derive(Debug)]
+pub struct Analysis {
+    pub report: Report,
+    pub thresholds: Thresholds,
+    pub graph_edges: usize,
+    pub candidate_pairs: usize,
+}
+
+pub struct Engine {
+    config: Config,
+    collector: Collector,
+    exchanges: u64,
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+impl Engine {
+    pub fn new(config: Config) -> Engine {
+        Engine {
+            config,
+            collector: Collector::new(),
+            exchanges: 0,
+            from: None,
+            to: None,
+        }
+    }
+
+    /// Folds a batch of (valid, de-duplicated) exchanges.
+    pub fn observe_batch(&mut self, batch: &[Exchange]) {
+        let sigs: Vec<signals::ExchangeSignals> = batch.par_iter().map(signals::extract).collect();
+        for (ex, sig) in batch.iter().zip(&sigs) {
+            self.note(ex);
+            self.collector.observe(ex, sig);
+        }
+    }
+
+    /// Folds one exchange.
+    pub fn observe(&mut self, ex: &Exchange) {
+        self.note(ex);
+        self.collector.observe(ex, &signals::extract(ex));
+    }
+
+    fn note(&mut self, ex: &Exchange) {
+        self.exchanges += 1;
+        self.from = Some(self.from.map_or(ex.ts, |f| f.min(ex.ts)));
+        self.to = Some(self.to.map_or(ex.ts, |t| t.max(ex.ts)));
+    }
+
+    pub fn exchanges(&self) -> u64 {
+        self.exchanges
+    }
+
+    /// Scores accounts with the per-account volume threshold only (the baseline).
+    pub fn finish_baseline(self, side: SideInputs<'_>, counts: ReaderCounts) -> Report {
+        let input = InputSummary {
+            exchanges: self.exchanges,
+            accounts: 0,
+            rejected: counts.rejected,
+            duplicates: counts.duplicates,
+            from: self.from,
+            to: self.to,
+        };
+        let population = self.collector.finish(side.accounts);
+        let input = InputSummary {
+            accounts: population.accounts.len() as u64,
+            ..input
+        };
+        crate::baseline::report(&population, input, &self.config)
+    }
+
+    /// Scores everything and builds the report.
+    pub fn finish(self, side: SideInputs<'_>, counts: ReaderCounts) -> Analysis {
+        let config = self.config;
+        let population = self.collector.finish(side.accounts);
+        let accounts = &population.accounts;
+        let detectors = Detectors::fit(
+            &population,
+            side.releases,
+            side.intel,
+            config.shrinkage_exchanges,
+        );
+        let cap = config.group_cap;
+
+        // Accounts on their own.
+        let findings: Vec<Vec<Finding>> =
+            accounts.par_iter().map(|a| detectors.assess(a)).collect();
+        let maxima: Vec<[f64; Group::COUNT]> =
+            findings.iter().map(|f| combine::group_maxima(f)).collect();
+        let own_totals: Vec<f64> = maxima.iter().map(|m| combine::total(m, cap)).collect();
+
+        // Thresholds from ordinary traffic (accounts that made requests).
+        let rows: Vec<Vec<f64>> = accounts
+            .iter()
+            .zip(&maxima)
+            .filter(|(a, _)| a.stats.exchanges > 0)
+            .map(|(_, m)| Group::ACCOUNT.iter().map(|g| m[g.index()]).collect())
+            .collect();
+        let thresholds = calibrate::calibrate(
+            &rows,
+            &|row: &[f64]| combine::total_of_account_row(row, cap),
+            &config,
+        );
+
+        // Across accounts.
+        let graph = distillguard_graph::build(accounts, &config.graph);
+        let clusters = distillguard_graph::connected_clusters(
+            accounts.len(),
+            &graph.edges,
+            config.min_cluster_size,
+        );
+        let scored: Vec<ScoredCluster> = clusters
+            .par_iter()
+            .map(|c| cluster_score::score_cluster(c, accounts, &maxima, &graph, &detectors, cap))
+            .collect();
+
+        let input = InputSummary {
+            exchanges: self.exchanges,
+            accounts: accounts.len() as u64,
+            rejected: counts.rejected,
+            duplicates: counts.duplicates,
+            from: self.from,
+            to: self.to,
+        };
+        let report = assemble::report(assemble::Parts {
+            input,
+            population: &population,
+            findings: &findings,
+            own_totals: &own_totals,
+            graph: &graph,
+            clusters: &scored,
+            thresholds: &thresholds,
+            config: &config,
+        });
+        Analysis {
+            report,
+            thresholds,
+            graph_edges: graph.edges.len(),
+            candidate_pairs: graph.candidate_pairs,
+        }
+    }
+}

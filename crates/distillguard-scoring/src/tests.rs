@@ -1,0 +1,168 @@
+//! End-to-end checks of the engine on small hand-made populations.
+
+use distillguard_model::{Exchange, Verdict};
+
+use crate::{Config, Engine, ReaderCounts, SideInputs};
+
+const HOUR: i64 = 3_600_000;
+
+const PEOPLE_PROMPTS: &[&str] = &[
+    "Any tips for a rainy weekend with kids?",
+    "Write a short poem about the sea at night.",
+    "Summarize this article about city parks in three points.",
+    "Translate into Spanish: where is the train station?",
+    "What should I cook with leftover rice and eggs?",
+    "Help me write a polite email declining a meeting.",
+    "Write a python function that checks if a word is a palindrome.",
+    "Is it better to rent or buy a house in a small town?",
+    "How do I get red wine out of a carpet?",
+    "Explain the offside rule in football simply.",
+    "Plan a three day trip to Lisbon on a budget.",
+    "What is the difference between a virus and a bacterium?",
+];
+
+fn person(i: usize) -> Vec<Exchange> {
+    (0..40)
+        .map(|k| {
+            let day = (k / 5) as i64;
+            let hour = 9 + ((i * 7 + k * 3) % 10) as i64;
+            let mut e = Exchange::new(
+                day * 24 * HOUR + hour * HOUR + (k as i64 * 97_000) % HOUR,
+                format!("person-{i:03}"),
+            );
+            e.prompt = Some(format!(
+                "{} (asked by {i} #{k})",
+                PEOPLE_PROMPTS[(i + k * 5) % PEOPLE_PROMPTS.len()]
+            ));
+            e.output_tokens = Some(300 + (k as u64 * 37) % 400);
+            e.max_tokens = Some(1024);
+            e.ip = format!("198.51.{}.{}", i % 200, k % 3 + 1).parse().ok();
+            e.asn = Some(7922);
+            e.user_agent = Some(format!("app/{}", i % 5));
+            e.payment_fp = Some(format!("card-{i}"));
+            e.country = Some("US".into());
+            e
+        })
+        .collect()
+}
+
+fn harvester(i: usize, exchanges: usize) -> Vec<Exchange> {
+    (0..exchanges)
+        .map(|k| {
+            let mut e = Exchange::new(k as i64 * 5 * 60_000 + (i as i64 * 1_000), format!("hydra-{i:02}"));
+            e.prompt = Some(format!(
+                "Solve the following problem and explain your reasoning in full, every intermediate step. Problem {}: a tank holds {} litres and loses {} litres per hour; when is it empty?",
+                i * 10_000 + k,
+                (k * 13 + i) % 997,
+                k % 11 + 1
+            ));
+            e.output_tokens = Some(1500);
+            e.max_tokens = Some(8192);
+            e.thinking = Some(true);
+            e.ip = format!("203.0.113.{}", (i + k) % 8).parse().ok();
+            e.asn = Some(14061);
+            e.user_agent = Some("python-httpx/0.27".into());
+            e.payment_fp = Some(format!("proxy-card-{}", i % 2));
+            e.account_type = Some("research".into());
+            e.country = Some("US".into());
+            e
+        })
+        .collect()
+}
+
+fn run(items: &[Exchange]) -> crate::Analysis {
+    let mut engine = Engine::new(Config::default());
+    for chunk in items.chunks(500) {
+        engine.observe_batch(chunk);
+    }
+    engine.finish(SideInputs::default(), ReaderCounts::default())
+}
+
+fn population() -> Vec<Exchange> {
+    let mut items: Vec<Exchange> = (0..300).flat_map(person).collect();
+    items.extend((0..20).flat_map(|i| harvester(i, 300)));
+    items
+}
+
+#[test]
+fn a_templated_reasoning_hydra_is_caught_and_people_are_left_alone() {
+    let analysis = run(&population());
+    let report = &analysis.report;
+    let verdict = |id: &str| {
+        report
+            .accounts
+            .iter()
+            .find(|a| a.account_id == id)
+            .map(|a| a.verdict)
+    };
+    let attacks: Vec<&str> = report
+        .accounts
+        .iter()
+        .filter(|a| a.verdict == Verdict::Attack)
+        .map(|a| a.account_id.as_str())
+        .collect();
+    assert!(
+        attacks.iter().all(|id| id.starts_with("hydra-")),
+        "false positives: {attacks:?}"
+    );
+    for i in 0..20 {
+        assert_eq!(
+            verdict(&format!("hydra-{i:02}")),
+            Some(Verdict::Attack),
+            "thresholds {:?}",
+            analysis.thresholds
+        );
+    }
+    // One cluster holding the hydra, in one campaign that targets reasoning.
+    let hydra_clusters: Vec<_> = report
+        .clusters
+        .iter()
+        .filter(|c| c.accounts.iter().any(|a| a.starts_with("hydra-")))
+        .collect();
+    assert_eq!(
+        hydra_clusters.len(),
+        1,
+        "{:?}",
+        report
+            .clusters
+            .iter()
+            .map(|c| c.accounts.len())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(hydra_clusters[0].accounts.len(), 20);
+    assert_eq!(report.campaigns.len(), 1);
+    assert_eq!(
+        report.campaigns[0].targets.first().map(String::as_str),
+        Some("reasoning")
+    );
+    // Every flagged account says why.
+    for a in report
+        .accounts
+        .iter()
+        .filter(|a| a.verdict == Verdict::Attack)
+    {
+        assert!(!a.evidence.is_empty());
+        assert!(a.evidence.iter().all(|e| !e.detail.is_empty()));
+    }
+    assert_eq!(report.input.exchanges, 300 * 40 + 20 * 300);
+}
+
+#[test]
+fn the_report_does_not_depend_on_record_order() {
+    let mut items = population();
+    let forward = run(&items).report;
+    items.reverse();
+    let backward = run(&items).report;
+    assert_eq!(forward, backward);
+}
+
+#[test]
+fn scores_are_in_range() {
+    let report = run(&population()).report;
+    for a in &report.accounts {
+        assert!((0.0..=1.0).contains(&a.score), "{}", a.score);
+    }
+    for c in &report.clusters {
+        assert!((0.0..=1.0).contains(&c.score));
+    }
+}
