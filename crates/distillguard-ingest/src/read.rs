@@ -1,0 +1,312 @@
+//! The streaming reader: files → batches of exchanges, in input order, in parallel, in
+//! bounded memory.
+//!
+//! In: the file list and [`ReadOptions`]. Out: [`IngestEvent`]s to the caller's sink
+//! (batches, rejects, progress) and the final [`IngestStats`].
+//!
+//! How: one thread ([`crate::source`]) decompresses and cuts files into blocks of whole
+//! lines and sends them through a bounded channel; this thread takes the blocks that are
+//! ready (up to two per worker), parses them in parallel on rayon, then, in input order,
+//! drops duplicate request ids, counts, and hands full batches to the sink. Memory is
+//! bounded by the channel and the wave: a few blocks of `block_bytes` and their records.
+//! The output (batches concatenated, rejects, stats) does not depend on block or batch
+//! size, nor on the number of threads.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, TryRecvError};
+
+use distillguard_model::{Exchange, Millis};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::dedup::SeenIds;
+use crate::error::{IngestError, Reject, RejectReason};
+use crate::line::{is_blank, parse_document, parse_line_into};
+use crate::mapping::Mapping;
+use crate::source::{self, Chunk, Piece};
+use crate::ReadOptions;
+
+/// What the reader hands the caller, in order.
+#[derive(Debug)]
+pub enum IngestEvent {
+    /// Valid, de-duplicated exchanges, in input order; `batch_size` of them except the
+    /// last batch.
+    Batch(Vec<Exchange>),
+    /// A rejected record (or file), with where and why.
+    Reject(Reject),
+    /// Input bytes consumed so far (compressed size for compressed files) of the total.
+    Progress { bytes_done: u64, bytes_total: u64 },
+}
+
+/// What the caller's sink returns when it wants reading to stop (e.g. `anyhow::Error`
+/// converts into it).
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Counts of one read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IngestStats {
+    /// Files read.
+    pub files: u64,
+    /// Lines read (rows for Parquet, records for whole JSON documents), blank ones too.
+    pub lines: u64,
+    /// Lines that held only whitespace (not records, not rejects).
+    pub blank_lines: u64,
+    /// Valid exchanges after de-duplication.
+    pub exchanges: u64,
+    /// Rejects: bad records, plus bad files (empty, truncated, unreadable Parquet).
+    pub rejected: u64,
+    /// Valid records whose `request_id` was seen before (not counted as exchanges).
+    pub duplicates: u64,
+    /// Size of the input files as on disk.
+    pub bytes: u64,
+    /// Earliest and latest `ts` of the exchanges.
+    pub min_ts: Option<Millis>,
+    pub max_ts: Option<Millis>,
+}
+
+/// Reads exchange records from `files` (see [`crate::discover`] for folders), calling
+/// `events` with batches, rejects and progress, in input order.
+///
+/// Bad records never stop the read; they come as [`IngestEvent::Reject`]. An error is
+/// returned only when a file cannot be opened or read ([`IngestError::Open`],
+/// [`IngestError::Read`]: all files are opened once before reading starts, so a missing
+/// path fails before any event) or when `events` returns an error ([`IngestError::Sink`]).
+pub fn read_exchanges(
+    files: &[PathBuf],
+    opts: &ReadOptions,
+    events: &mut dyn FnMut(IngestEvent) -> Result<(), SinkError>,
+) -> Result<IngestStats, IngestError> {
+    let mut bytes_total = 0;
+    for path in files {
+        std::fs::File::open(path).map_err(|e| IngestError::open(path, e))?;
+        bytes_total += std::fs::metadata(path)
+            .map_err(|e| IngestError::open(path, e))?
+            .len();
+    }
+    let workers = rayon::current_num_threads().max(1);
+    let wave_size = 2 * workers;
+    let mut consumer = Consumer {
+        files,
+        opts,
+        seen: SeenIds::default(),
+        pending: Vec::new(),
+        stats: IngestStats {
+            files: files.len() as u64,
+            bytes: bytes_total,
+            ..IngestStats::default()
+        },
+        bytes_total,
+        file_has_content: false,
+        events,
+    };
+    let canonical = Mapping::canonical();
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Piece>(wave_size);
+        let producer = scope.spawn(move || source::produce(files, opts, tx));
+        let mut wave: Vec<Piece> = Vec::with_capacity(wave_size);
+        let mut sink_result = Ok(());
+        'read: loop {
+            match rx.recv() {
+                Ok(piece) => wave.push(piece),
+                Err(_) => break,
+            }
+            while wave.len() < wave_size {
+                match rx.try_recv() {
+                    Ok(piece) => wave.push(piece),
+                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+                }
+            }
+            let parsed: Vec<Parsed> = std::mem::take(&mut wave)
+                .into_par_iter()
+                .map(|piece| parse_piece(piece, opts, &canonical))
+                .collect();
+            for piece in parsed {
+                if let Err(e) = consumer.take(piece) {
+                    sink_result = Err(e);
+                    break 'read;
+                }
+            }
+        }
+        // Dropping the receiver makes the producer stop at its next send.
+        drop(rx);
+        let produced = producer.join().unwrap_or_else(|_| {
+            Err(IngestError::Sink("the reader thread panicked".into()))
+        });
+        sink_result?;
+        produced
+    })?;
+    consumer.finish()?;
+    Ok(consumer.stats)
+}
+
+/// One piece after parsing: what the consumer needs, in order.
+struct Parsed {
+    file_index: usize,
+    bytes_done: u64,
+    lines: u64,
+    blank_lines: u64,
+    /// Exchanges with the hash of their request id, in input order.
+    exchanges: Vec<(Exchange, Option<u64>)>,
+    rejects: Vec<(u64, RejectReason)>,
+    end_of_file: bool,
+}
+
+fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed {
+    let mut parsed = Parsed {
+        file_index: piece.file_index,
+        bytes_done: piece.bytes_done,
+        lines: 0,
+        blank_lines: 0,
+        exchanges: Vec::new(),
+        rejects: Vec::new(),
+        end_of_file: false,
+    };
+    let mapping = opts.mapping.as_ref();
+    let mut results = Vec::new();
+    match piece.chunk {
+        Chunk::Lines { first_line, bytes } => {
+            let bytes = bytes.as_slice();
+            let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+            parsed.exchanges.reserve(memchr::memchr_iter(b'\n', body).count() + 1);
+            for (offset, line) in body.split(|&b| b == b'\n').enumerate() {
+                let line_no = first_line + offset as u64;
+                parsed.lines += 1;
+                if line.len() <= opts.max_line_bytes && is_blank(line) {
+                    parsed.blank_lines += 1;
+                    continue;
+                }
+                parse_line_into(line, mapping, opts.max_line_bytes, &mut results);
+                parsed.take_results(line_no, &mut results);
+            }
+        }
+        Chunk::Oversized { line } => {
+            parsed.lines += 1;
+            parsed.rejects.push((
+                line,
+                RejectReason::LineTooLong {
+                    max_bytes: opts.max_line_bytes,
+                },
+            ));
+        }
+        Chunk::Failed { line, message } => {
+            parsed.rejects.push((line, RejectReason::Truncated(message)));
+        }
+        Chunk::Rows { first_row, batch } => {
+            let mapping = mapping.unwrap_or(canonical);
+            for (offset, row) in crate::parquet_rows::rows(&batch).iter().enumerate() {
+                parsed.lines += 1;
+                mapping.apply(row, &mut results);
+                parsed.take_results(first_row + offset as u64, &mut results);
+            }
+        }
+        Chunk::Document { bytes } => {
+            parse_document(&bytes, mapping, &mut results);
+            // A document's records are numbered from 1 in the order they appear.
+            let records: Vec<_> = results.drain(..).collect();
+            parsed.lines += records.len() as u64;
+            for (offset, result) in records.into_iter().enumerate() {
+                results.push(result);
+                parsed.take_results(offset as u64 + 1, &mut results);
+            }
+        }
+        Chunk::End => parsed.end_of_file = true,
+    }
+    parsed
+}
+
+impl Parsed {
+    fn take_results(&mut self, line_no: u64, results: &mut Vec<Result<Exchange, RejectReason>>) {
+        for result in results.drain(..) {
+            match result {
+                Ok(ex) => {
+                    let hash = ex
+                        .request_id
+                        .as_deref()
+                        .filter(|id| !id.is_empty())
+                        .map(SeenIds::hash_id);
+                    self.exchanges.push((ex, hash));
+                }
+                Err(reason) => self.rejects.push((line_no, reason)),
+            }
+        }
+    }
+}
+
+struct Consumer<'a> {
+    files: &'a [PathBuf],
+    opts: &'a ReadOptions,
+    seen: SeenIds,
+    pending: Vec<Exchange>,
+    stats: IngestStats,
+    bytes_total: u64,
+    /// Whether the current file gave any record or reject so far.
+    file_has_content: bool,
+    events: &'a mut dyn FnMut(IngestEvent) -> Result<(), SinkError>,
+}
+
+impl Consumer<'_> {
+    fn file(&self, index: usize) -> &Path {
+        self.files.get(index).map_or(Path::new(""), PathBuf::as_path)
+    }
+
+    fn emit(&mut self, event: IngestEvent) -> Result<(), IngestError> {
+        (self.events)(event).map_err(IngestError::Sink)
+    }
+
+    fn reject(&mut self, file_index: usize, line: u64, reason: RejectReason) -> Result<(), IngestError> {
+        self.stats.rejected += 1;
+        let reject = Reject {
+            file: self.file(file_index).to_path_buf(),
+            line,
+            reason,
+        };
+        self.emit(IngestEvent::Reject(reject))
+    }
+
+    fn take(&mut self, piece: Parsed) -> Result<(), IngestError> {
+        self.stats.lines += piece.lines;
+        self.stats.blank_lines += piece.blank_lines;
+        if !piece.rejects.is_empty() || !piece.exchanges.is_empty() {
+            self.file_has_content = true;
+        }
+        for (line, reason) in piece.rejects {
+            self.reject(piece.file_index, line, reason)?;
+        }
+        let batch_size = self.opts.batch_size.max(1);
+        for (ex, hash) in piece.exchanges {
+            if let Some(hash) = hash {
+                if !self.seen.insert(hash) {
+                    self.stats.duplicates += 1;
+                    continue;
+                }
+            }
+            self.stats.exchanges += 1;
+            self.stats.min_ts = Some(self.stats.min_ts.map_or(ex.ts, |m| m.min(ex.ts)));
+            self.stats.max_ts = Some(self.stats.max_ts.map_or(ex.ts, |m| m.max(ex.ts)));
+            self.pending.push(ex);
+            if self.pending.len() >= batch_size {
+                let batch = std::mem::replace(&mut self.pending, Vec::with_capacity(batch_size));
+                self.emit(IngestEvent::Batch(batch))?;
+            }
+        }
+        if piece.end_of_file {
+            if !self.file_has_content {
+                self.reject(piece.file_index, 0, RejectReason::EmptyFile)?;
+            }
+            self.file_has_content = false;
+        }
+        let progress = IngestEvent::Progress {
+            bytes_done: piece.bytes_done.min(self.bytes_total),
+            bytes_total: self.bytes_total,
+        };
+        self.emit(progress)
+    }
+
+    fn finish(&mut self) -> Result<(), IngestError> {
+        if !self.pending.is_empty() {
+            let batch = std::mem::take(&mut self.pending);
+            self.emit(IngestEvent::Batch(batch))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,467 @@
+//! Files → pieces: opens each input (plain, gzip or zstd, sniffed from its first bytes;
+//! Parquet; whole JSON documents) and cuts it into pieces the parser can work on in
+//! parallel.
+//!
+//! In: the list of files and the read options. Out: [`Piece`]s, in input order, sent
+//! through a bounded channel (so memory stays bounded however large the input):
+//! blocks of whole lines (about `block_bytes` each) with the number of their first line,
+//! Parquet record batches, whole documents, and markers for what went wrong in the data
+//! (an over-long line that was skipped, a compressed stream that ended early).
+//!
+//! Owns: decompression, line cutting and line numbering, and byte counts for progress.
+//! It does not parse records.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::mpsc::SyncSender;
+
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::error::IngestError;
+use crate::ReadOptions;
+
+/// What one piece of input holds.
+pub(crate) enum Chunk {
+    /// Whole lines (the last one may lack its newline at the end of a file).
+    Lines { first_line: u64, bytes: Vec<u8> },
+    /// A line longer than `max_line_bytes`, skipped without buffering it.
+    Oversized { line: u64 },
+    /// The stream could not be read on from `line` (truncated or corrupt compression,
+    /// an unreadable Parquet file). Lines before it were sent.
+    Failed { line: u64, message: String },
+    /// Rows of a Parquet file; `first_row` is 1-based.
+    Rows { first_row: u64, batch: RecordBatch },
+    /// A whole `.json` document (one record, an array of records, or what the mapping's
+    /// `records` path expands).
+    Document { bytes: Vec<u8> },
+    /// The file is done.
+    End,
+}
+
+pub(crate) struct Piece {
+    pub file_index: usize,
+    pub chunk: Chunk,
+    /// Input bytes (as on disk) consumed so far, over all files.
+    pub bytes_done: u64,
+}
+
+/// How a file is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Lines,
+    Document,
+    Parquet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+fn layout_of(path: &Path) -> Layout {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let base = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .or_else(|| name.strip_suffix(".zstd"))
+        .unwrap_or(&name);
+    if base.ends_with(".parquet") {
+        Layout::Parquet
+    } else if base.ends_with(".json") {
+        Layout::Document
+    } else {
+        Layout::Lines
+    }
+}
+
+/// Counts the bytes read from the file (compressed size, for progress).
+struct CountingReader<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Opens a file for reading its decompressed bytes; compression is sniffed from the
+/// magic bytes, not the name. Returns the reader, the counter of raw bytes read and the
+/// compression found.
+pub(crate) fn open_decoded(
+    path: &Path,
+) -> Result<(Box<dyn Read>, Rc<Cell<u64>>, Compression), IngestError> {
+    let file = File::open(path).map_err(|e| IngestError::open(path, e))?;
+    let count = Rc::new(Cell::new(0));
+    let mut raw = BufReader::with_capacity(
+        256 * 1024,
+        CountingReader {
+            inner: file,
+            count: Rc::clone(&count),
+        },
+    );
+    let head = loop {
+        match raw.fill_buf() {
+            Ok(head) => break head,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(IngestError::Read {
+                    path: path.to_path_buf(),
+                    source: e,
+                })
+            }
+        }
+    };
+    let compression = if head.starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Compression::Zstd
+    } else {
+        Compression::None
+    };
+    let reader: Box<dyn Read> = match compression {
+        Compression::None => Box::new(raw),
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
+        Compression::Zstd => Box::new(
+            zstd::stream::read::Decoder::with_buffer(raw).map_err(|e| IngestError::Read {
+                path: path.to_path_buf(),
+                source: e,
+            })?,
+        ),
+    };
+    Ok((reader, count, compression))
+}
+
+/// Sends every piece of every file, in order. Returns early (Ok) if the receiver hung up.
+pub(crate) fn produce(
+    files: &[std::path::PathBuf],
+    opts: &ReadOptions,
+    tx: SyncSender<Piece>,
+) -> Result<(), IngestError> {
+    let mut done_before: u64 = 0;
+    for (file_index, path) in files.iter().enumerate() {
+        let size = std::fs::metadata(path)
+            .map_err(|e| IngestError::open(path, e))?
+            .len();
+        let mut sender = Sender {
+            tx: &tx,
+            file_index,
+            done_before,
+            hung_up: false,
+        };
+        match layout_of(path) {
+            Layout::Parquet => read_parquet(path, size, opts, &mut sender)?,
+            Layout::Document => read_document(path, opts, &mut sender)?,
+            Layout::Lines => read_lines(path, opts, &mut sender)?,
+        }
+        done_before += size;
+        sender.send(Chunk::End, size);
+        if sender.hung_up {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+struct Sender<'a> {
+    tx: &'a SyncSender<Piece>,
+    file_index: usize,
+    done_before: u64,
+    hung_up: bool,
+}
+
+impl Sender<'_> {
+    /// Sends a piece; `file_done` is the bytes of this file consumed so far.
+    fn send(&mut self, chunk: Chunk, file_done: u64) {
+        if self.hung_up {
+            return;
+        }
+        let piece = Piece {
+            file_index: self.file_index,
+            chunk,
+            bytes_done: self.done_before + file_done,
+        };
+        if self.tx.send(piece).is_err() {
+            self.hung_up = true;
+        }
+    }
+}
+
+/// Reads until `buf` holds `target` bytes or the stream ends. Returns whether it ended,
+/// and the error that stopped it, if any.
+fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, target: usize) -> (bool, Option<io::Error>) {
+    let mut filled = buf.len();
+    if filled >= target {
+        return (false, None);
+    }
+    buf.resize(target, 0);
+    let result = loop {
+        if filled == target {
+            break (false, None);
+        }
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break (true, None),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => break (true, Some(e)),
+        }
+    };
+    buf.truncate(filled);
+    result
+}
+
+fn count_lines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), IngestError> {
+    let (mut reader, raw_count, compression) = open_decoded(path)?;
+    let block_bytes = opts.block_bytes.max(1);
+    let max_line = opts.max_line_bytes.max(1);
+    let mut buf: Vec<u8> = Vec::with_capacity(block_bytes);
+    let mut line_no: u64 = 1;
+    let mut target = block_bytes;
+    loop {
+        let (ended, error) = fill(reader.as_mut(), &mut buf, target);
+        if let Some(error) = error {
+            // Keep the whole lines read before the failure; the partial last line is
+            // part of what the failure lost.
+            if let Some(last_newline) = memchr::memrchr(b'\n', &buf) {
+                buf.truncate(last_newline + 1);
+                let lines = count_lines(&buf);
+                out.send(
+                    Chunk::Lines {
+                        first_line: line_no,
+                        bytes: buf,
+                    },
+                    raw_count.get(),
+                );
+                line_no += lines;
+            }
+            if compression == Compression::None {
+                return Err(IngestError::Read {
+                    path: path.to_path_buf(),
+                    source: error,
+                });
+            }
+            out.send(
+                Chunk::Failed {
+                    line: line_no,
+                    message: format!("{error} (at line {line_no})"),
+                },
+                raw_count.get(),
+            );
+            return Ok(());
+        }
+        if buf.is_empty() && ended {
+            return Ok(());
+        }
+        match memchr::memrchr(b'\n', &buf) {
+            Some(last_newline) => {
+                let mut rest = buf.split_off(last_newline + 1);
+                rest.reserve(block_bytes.saturating_sub(rest.len()));
+                let lines = count_lines(&buf);
+                out.send(
+                    Chunk::Lines {
+                        first_line: line_no,
+                        bytes: buf,
+                    },
+                    raw_count.get(),
+                );
+                line_no += lines;
+                buf = rest;
+                target = block_bytes;
+            }
+            None if ended => {
+                // The last line, without a newline.
+                out.send(
+                    Chunk::Lines {
+                        first_line: line_no,
+                        bytes: std::mem::take(&mut buf),
+                    },
+                    raw_count.get(),
+                );
+                return Ok(());
+            }
+            None if buf.len() > max_line => {
+                // Longer than the cap: skip to the next newline without keeping it.
+                out.send(Chunk::Oversized { line: line_no }, raw_count.get());
+                buf.clear();
+                loop {
+                    let (ended, error) = fill(reader.as_mut(), &mut buf, block_bytes);
+                    if let Some(error) = error {
+                        if compression == Compression::None {
+                            return Err(IngestError::Read {
+                                path: path.to_path_buf(),
+                                source: error,
+                            });
+                        }
+                        out.send(
+                            Chunk::Failed {
+                                line: line_no,
+                                message: format!("{error} (at line {line_no})"),
+                            },
+                            raw_count.get(),
+                        );
+                        return Ok(());
+                    }
+                    if let Some(newline) = memchr::memchr(b'\n', &buf) {
+                        buf.drain(..=newline);
+                        break;
+                    }
+                    buf.clear();
+                    if ended {
+                        return Ok(());
+                    }
+                }
+                line_no += 1;
+                target = block_bytes;
+            }
+            None => {
+                // A line longer than a block: read on until its end (or the cap).
+                target = (buf.len().saturating_mul(2)).min(max_line.saturating_add(1)).max(buf.len() + 1);
+            }
+        }
+        if out.hung_up {
+            return Ok(());
+        }
+    }
+}
+
+fn read_document(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), IngestError> {
+    let (reader, raw_count, compression) = open_decoded(path)?;
+    let cap = opts.max_document_bytes as u64;
+    let mut bytes = Vec::new();
+    let result = reader.take(cap.saturating_add(1)).read_to_end(&mut bytes);
+    if let Err(error) = result {
+        if compression == Compression::None {
+            return Err(IngestError::Read {
+                path: path.to_path_buf(),
+                source: error,
+            });
+        }
+        out.send(
+            Chunk::Failed {
+                line: 1,
+                message: error.to_string(),
+            },
+            raw_count.get(),
+        );
+        return Ok(());
+    }
+    if bytes.len() as u64 > cap {
+        out.send(
+            Chunk::Failed {
+                line: 1,
+                message: format!(
+                    "document larger than {} bytes (max_document_bytes); use JSON lines",
+                    opts.max_document_bytes
+                ),
+            },
+            raw_count.get(),
+        );
+        return Ok(());
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    out.send(Chunk::Document { bytes }, raw_count.get());
+    Ok(())
+}
+
+fn read_parquet(
+    path: &Path,
+    size: u64,
+    opts: &ReadOptions,
+    out: &mut Sender,
+) -> Result<(), IngestError> {
+    let file = File::open(path).map_err(|e| IngestError::open(path, e))?;
+    if size == 0 {
+        return Ok(());
+    }
+    let builder = match ParquetRecordBatchReaderBuilder::try_new(file) {
+        Ok(builder) => builder,
+        Err(e) => {
+            out.send(
+                Chunk::Failed {
+                    line: 0,
+                    message: format!("not a readable Parquet file: {e}"),
+                },
+                size,
+            );
+            return Ok(());
+        }
+    };
+    let total_rows = builder.metadata().file_metadata().num_rows().max(1) as u64;
+    let batch_rows = opts.batch_size.clamp(1, 65_536);
+    let reader = match builder.with_batch_size(batch_rows).build() {
+        Ok(reader) => reader,
+        Err(e) => {
+            out.send(
+                Chunk::Failed {
+                    line: 0,
+                    message: format!("not a readable Parquet file: {e}"),
+                },
+                size,
+            );
+            return Ok(());
+        }
+    };
+    let mut next_row: u64 = 1;
+    for batch in reader {
+        match batch {
+            Ok(batch) => {
+                let rows = batch.num_rows() as u64;
+                let done = size.saturating_mul(next_row - 1 + rows) / total_rows;
+                out.send(
+                    Chunk::Rows {
+                        first_row: next_row,
+                        batch,
+                    },
+                    done.min(size),
+                );
+                next_row += rows;
+            }
+            Err(e) => {
+                out.send(
+                    Chunk::Failed {
+                        line: next_row,
+                        message: format!("Parquet read failed: {e}"),
+                    },
+                    size,
+                );
+                return Ok(());
+            }
+        }
+        if out.hung_up {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_by_name() {
+        assert_eq!(layout_of(Path::new("a/b.jsonl.gz")), Layout::Lines);
+        assert_eq!(layout_of(Path::new("b.json.zst")), Layout::Document);
+        assert_eq!(layout_of(Path::new("b.JSON")), Layout::Document);
+        assert_eq!(layout_of(Path::new("b.parquet")), Layout::Parquet);
+        assert_eq!(layout_of(Path::new("b.log")), Layout::Lines);
+    }
+}
