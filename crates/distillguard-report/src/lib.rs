@@ -12,7 +12,8 @@
 //!
 //! Big reports stay small pages: the account table lists the [`MAX_LISTED_ACCOUNTS`]
 //! highest scores, detailed cluster cards go to the [`MAX_DETAILED_CLUSTERS`] highest
-//! scoring clusters, and a cluster graph draws at most [`MAX_GRAPH_NODES`] accounts;
+//! scoring clusters, and a cluster graph draws at most [`MAX_GRAPH_NODES`] accounts and
+//! [`MAX_GRAPH_EDGES`] links;
 //! the page says when it leaves something out.
 
 mod html;
@@ -31,6 +32,8 @@ pub const MAX_LISTED_ACCOUNTS: usize = 500;
 pub const MAX_DETAILED_CLUSTERS: usize = 40;
 /// Accounts drawn in one cluster graph (the most strongly linked).
 pub const MAX_GRAPH_NODES: usize = 150;
+/// Links drawn in one cluster graph (the strongest).
+pub const MAX_GRAPH_EDGES: usize = 600;
 /// Rows of the cluster overview table.
 pub const MAX_LISTED_CLUSTERS: usize = 500;
 
@@ -89,12 +92,20 @@ pub(crate) struct Thresholds {
 pub(crate) fn thresholds(report: &Report) -> Thresholds {
     let mut found = Thresholds::default();
     if let Some(settings) = &report.settings {
-        walk_thresholds(settings, "", 0, &mut found);
+        // Score thresholds first (`thresholds.attack_score`), then any other.
+        walk_thresholds(settings, "", 0, true, &mut found);
+        walk_thresholds(settings, "", 0, false, &mut found);
     }
     found
 }
 
-fn walk_thresholds(value: &serde_json::Value, path: &str, depth: usize, found: &mut Thresholds) {
+fn walk_thresholds(
+    value: &serde_json::Value,
+    path: &str,
+    depth: usize,
+    only_scores: bool,
+    found: &mut Thresholds,
+) {
     if depth > 4 {
         return;
     }
@@ -102,12 +113,15 @@ fn walk_thresholds(value: &serde_json::Value, path: &str, depth: usize, found: &
         serde_json::Value::Object(map) => {
             for (key, child) in map {
                 let child_path = format!("{path}.{}", key.to_ascii_lowercase());
-                walk_thresholds(child, &child_path, depth + 1, found);
+                walk_thresholds(child, &child_path, depth + 1, only_scores, found);
             }
         }
         serde_json::Value::Number(number) => {
             let Some(v) = number.as_f64() else { return };
-            if !(0.0..=1.0).contains(&v) || !path.contains("threshold") {
+            if !(0.0..=1.0).contains(&v)
+                || !path.contains("threshold")
+                || (only_scores && !path.contains("score"))
+            {
                 return;
             }
             if path.contains("attack") && found.attack.is_none() {
@@ -151,6 +165,16 @@ mod tests {
         let flat = with_settings(serde_json::json!({"attack_threshold": 0.7, "min_cluster": 3}));
         assert_eq!(thresholds(&flat).attack, Some(0.7));
         assert_eq!(thresholds(&flat).suspicious, None);
+        // The scoring crate's shape: score thresholds win over other totals.
+        let scoring = with_settings(serde_json::json!({"thresholds": {
+            "attack_total": 0.95, "attack_score": 0.81, "suspicious_total": 0.9, "suspicious_score": 0.6}}));
+        assert_eq!(
+            thresholds(&scoring),
+            Thresholds {
+                attack: Some(0.81),
+                suspicious: Some(0.6)
+            }
+        );
         let unrelated = with_settings(serde_json::json!({"attack": 0.9, "threshold": 5}));
         assert_eq!(thresholds(&unrelated), Thresholds::default());
     }

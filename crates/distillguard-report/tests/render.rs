@@ -284,6 +284,41 @@ fn big_reports_are_capped_and_say_so() {
 }
 
 #[test]
+fn dense_clusters_draw_the_strongest_links() {
+    let members: Vec<String> = (0..60).map(|i| format!("d{i:02}")).collect();
+    let mut links = Vec::new();
+    for a in 0..members.len() {
+        for b in (a + 1)..members.len() {
+            links.push(ClusterLink {
+                a,
+                b,
+                kinds: vec!["sync".to_string()],
+                weight: ((a * 7 + b * 13) % 100) as f64 / 100.0,
+            });
+        }
+    }
+    let mut report = fixture();
+    report.clusters = vec![ClusterReport {
+        id: "dense".to_string(),
+        accounts: members,
+        score: 0.9,
+        exchanges: 600,
+        first_seen: None,
+        last_seen: None,
+        targets: Vec::new(),
+        shared: SharedIndicators::default(),
+        evidence: Vec::new(),
+        links,
+    }];
+    let page = render_html(&report);
+    assert_eq!(
+        page.matches("stroke-opacity=\"0.75\"").count(),
+        distillguard_report::MAX_GRAPH_EDGES
+    );
+    assert!(page.contains("Drawing the 600 strongest of 1,770 links."));
+}
+
+#[test]
 fn json_round_trips_and_snapshot() {
     let report = fixture();
     let text = to_json(&report);

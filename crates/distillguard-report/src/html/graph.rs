@@ -13,7 +13,7 @@ use distillguard_model::report::{AccountReport, ClusterReport};
 
 use super::style::{link_colour, verdict_colour};
 use crate::text::{coord, count, html, truncate};
-use crate::MAX_GRAPH_NODES;
+use crate::{MAX_GRAPH_EDGES, MAX_GRAPH_NODES};
 
 const SIZE: f64 = 460.0;
 const MARGIN: f64 = 34.0;
@@ -26,6 +26,9 @@ pub struct ClusterGraph {
     pub svg: String,
     pub drawn_nodes: usize,
     pub total_nodes: usize,
+    pub drawn_edges: usize,
+    /// Links between drawn accounts (some may be left undrawn beyond the cap).
+    pub total_edges: usize,
     /// Link kinds drawn, in legend order.
     pub kinds: Vec<String>,
 }
@@ -154,6 +157,13 @@ pub fn cluster_graph(
         .map(|e| e.2)
         .fold(0.0_f64, f64::max)
         .max(f64::MIN_POSITIVE);
+    // Draw the strongest links when there are too many to draw (the layout used all).
+    let total_edges = edges.len();
+    let mut drawn_edges = edges;
+    if drawn_edges.len() > MAX_GRAPH_EDGES {
+        drawn_edges.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+        drawn_edges.truncate(MAX_GRAPH_EDGES);
+    }
 
     let mut kinds: Vec<String> = Vec::new();
     let mut svg = String::new();
@@ -174,7 +184,7 @@ pub fn cluster_graph(
             .and_then(|&g| cluster.accounts.get(g))
             .map_or("?", String::as_str)
     };
-    for &(a, b, weight, link_kinds) in &edges {
+    for &(a, b, weight, link_kinds) in &drawn_edges {
         let primary = link_kinds.first().map_or("link", String::as_str);
         for kind in link_kinds {
             if !kinds.contains(kind) {
@@ -232,7 +242,7 @@ pub fn cluster_graph(
             };
             let _ = write!(
                 svg,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" style=\"font-size:10px\">{}</text>",
+                "<text class=\"halo\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" style=\"font-size:10px\">{}</text>",
                 coord(x + dx),
                 coord(y + 3.5),
                 html(&truncate(id, 18))
@@ -244,6 +254,8 @@ pub fn cluster_graph(
         svg,
         drawn_nodes: chosen.len(),
         total_nodes: total,
+        drawn_edges: drawn_edges.len(),
+        total_edges,
         kinds,
     }
 }

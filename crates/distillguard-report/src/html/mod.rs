@@ -75,23 +75,6 @@ impl<'a> Context<'a> {
                 models.push(model);
             }
         }
-        let known = [
-            "payment",
-            "payment_fp",
-            "ip",
-            "subnet",
-            "template",
-            "templates",
-            "sync",
-            "timing",
-            "ua",
-            "user_agent",
-            "asn",
-            "org",
-            "org_id",
-            "signup",
-            "signup_ip",
-        ];
         let unknown_kinds: BTreeSet<&str> = report
             .clusters
             .iter()
@@ -100,7 +83,7 @@ impl<'a> Context<'a> {
                     .iter()
                     .flat_map(|l| l.kinds.iter().map(String::as_str))
             })
-            .filter(|k| !known.contains(k))
+            .filter(|k| style::known_link_colour(k).is_none())
             .collect();
         Context {
             accounts,
@@ -403,6 +386,14 @@ fn cluster_card(page: &mut String, index: usize, cluster: &ClusterReport, contex
             " Showing the {} most strongly linked of {} accounts (at most {MAX_GRAPH_NODES} are drawn).",
             count(drawn.drawn_nodes as u64),
             count(drawn.total_nodes as u64)
+        );
+    }
+    if drawn.drawn_edges < drawn.total_edges {
+        let _ = write!(
+            page,
+            " Drawing the {} strongest of {} links.",
+            count(drawn.drawn_edges as u64),
+            count(drawn.total_edges as u64)
         );
     }
     if cluster.links.is_empty() {

@@ -25,20 +25,27 @@ pub fn series_colour(index: usize) -> &'static str {
     SERIES[index % SERIES.len()]
 }
 
-/// Colour of a link kind; the kinds the graph crate emits have fixed colours, others
-/// take a series colour by their rank among unknown kinds.
-pub fn link_colour(kind: &str, unknown_rank: usize) -> &'static str {
-    match kind {
+/// The fixed colour of a link kind the graph crate emits (`None` for other kinds).
+pub fn known_link_colour(kind: &str) -> Option<&'static str> {
+    Some(match kind {
         "payment" | "payment_fp" => "#8e24aa",
-        "ip" | "subnet" => "#1e88e5",
-        "template" | "templates" => "#f4511e",
-        "sync" | "timing" => "#00897b",
-        "ua" | "user_agent" => "#6d4c41",
-        "asn" => "#3949ab",
+        "ip" => "#1e88e5",
+        "subnet" | "asn" => "#5c6bc0",
+        "template" => "#f4511e",
+        "system_prompt" => "#ff8f00",
+        "tool_schema" => "#7cb342",
+        "sync" => "#00897b",
+        "client" | "ua" | "user_agent" => "#6d4c41",
+        "creation_burst" => "#d81b60",
         "org" | "org_id" => "#c0a000",
-        "signup" | "signup_ip" => "#5e35b1",
-        _ => series_colour(unknown_rank + 4),
-    }
+        _ => return None,
+    })
+}
+
+/// Colour of a link kind: fixed for known kinds; others take a series colour by their
+/// rank among the page's unknown kinds.
+pub fn link_colour(kind: &str, unknown_rank: usize) -> &'static str {
+    known_link_colour(kind).unwrap_or_else(|| series_colour(unknown_rank + 4))
 }
 
 pub const CSS: &str = r#"
