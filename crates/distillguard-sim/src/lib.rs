@@ -18,7 +18,7 @@
 //!
 //! Scale: `--scale` multiplies account (and group) counts; per-account behaviour is
 //! unchanged. The `default` scenario at scale 1 has about 2,100 benign and 240 attack
-//! accounts and about 330,000 exchanges over 14 days. **Scale 100 reaches the publicly
+//! accounts and about 350,000-390,000 exchanges (roughly half attack) over 14 days. **Scale 100 reaches the publicly
 //! described size**: about 24,000 attacking accounts and 16 million attack exchanges,
 //! plus about 210,000 benign accounts with more benign exchanges than attack ones.
 //! Generation streams: memory is bounded by the number of accounts (a few bytes each

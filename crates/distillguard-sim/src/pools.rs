@@ -685,3 +685,16 @@ pub const CASUAL_OPENERS: &[&str] = &[
     "Out of curiosity, ",
     "ok so ",
 ];
+
+/// Output-format specifications a harvesting pipeline appends, so that responses parse
+/// into training examples.
+pub const OUTPUT_FORMATS: &[&str] = &[
+    "Format requirements: put your complete reasoning inside <reasoning></reasoning> tags and the final answer inside <answer></answer> tags. Do not omit any step from the reasoning, even obvious ones. Do not add any text outside the tags.",
+    "Respond in JSON with exactly these keys: \"analysis\" (a detailed, multi-paragraph explanation of how you approached the problem), \"steps\" (an array with one entry per intermediate step), \"answer\" (the final result), \"confidence\" (0 to 1).",
+    "Structure: 1. Restate the problem in your own words. 2. List the relevant facts and assumptions. 3. Work through the solution in numbered steps, showing every calculation. 4. Verify the result by a different method. 5. State the final answer on its own line.",
+    "Write as a patient expert. Length is not a concern: completeness is. Explain why each step follows from the previous one, mention common mistakes, and end with a one-sentence summary followed by the final answer.",
+    "Output in Markdown: a '## Thinking' section with your full chain of thought, a '## Solution' section with the clean solution, and a '## Answer' section with only the final answer. Keep the Thinking section verbatim, do not summarise it.",
+    "Please answer in English regardless of the language of the question. Begin with 'Let me think through this carefully.' and reason in full sentences, then give the answer prefixed with 'Therefore,'.",
+    "The response will be used as a worked example for students, so it must be self-contained: define every term you use, justify every step, and include at least one check of the final result.",
+    "Return: (a) your detailed reasoning, (b) the final answer, (c) a list of the key insights needed to solve problems of this type. Separate the parts with lines containing only '---'.",
+];

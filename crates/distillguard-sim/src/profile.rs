@@ -86,7 +86,6 @@ pub struct Team {
     pub country: &'static str,
     pub utc_offset: f64,
     pub account_type: &'static str,
-    pub created: Millis,
     pub email_domain: String,
 }
 
@@ -138,10 +137,10 @@ pub struct CampaignCtx {
     pub interval: Millis,
 }
 
-pub fn team(scenario_seed: u64, population: u32, group: u32) -> Team {
-    let key = rng::key(scenario_seed, Stream::Group, group_key(population, group));
+pub fn team(seed: u64, population: u32, group: u32) -> Team {
+    let key = rng::key(seed, Stream::Group, group_key(population, group));
     let mut rng = rng::rng_for(
-        scenario_seed,
+        seed,
         Stream::Group,
         group_key(population, group) ^ (1 << 63),
     );
@@ -166,7 +165,6 @@ pub fn team(scenario_seed: u64, population: u32, group: u32) -> Team {
         } else {
             "team"
         },
-        created: 0,
         email_domain: format!(
             "{}{}.com",
             company.to_lowercase().replace(' ', ""),

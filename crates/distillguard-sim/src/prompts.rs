@@ -286,7 +286,15 @@ pub fn benign(rng: &mut Rng, capability: Capability) -> Prompt {
                 rng::pick_str(rng, CREATIVE_FORMS),
                 rng::pick_str(rng, CREATIVE_SUBJECTS)
             );
-            Prompt::new(capability, text.replace("Write  ", "Write "))
+            let mut text = text.replace("Write  ", "Write ");
+            if rng::chance(rng, 0.4) {
+                // Background the user gives for the piece.
+                text.push_str("\n\nSome background: ");
+                text.push_str(pick_owned(rng, &c.social));
+                text.push(' ');
+                text.push_str(rng::pick_str(rng, EVERYDAY));
+            }
+            Prompt::new(capability, text)
         }
         Capability::Summarization => Prompt::new(
             capability,
@@ -316,7 +324,17 @@ pub fn benign(rng: &mut Rng, capability: Capability) -> Prompt {
                 2 => format!("{opener}{}", pick_owned(rng, &c.social)),
                 _ => format!("{opener}{}", pick_owned(rng, &c.puzzles)),
             };
-            Prompt::new(capability, text)
+            let mut prompt = Prompt::new(capability, text);
+            if rng::chance(rng, 0.45) {
+                // People paste the situation or document they are asking about.
+                let pasted = if rng::chance(rng, 0.5) {
+                    pick_owned(rng, &c.stories)
+                } else {
+                    pick_owned(rng, &c.social)
+                };
+                prompt.text = format!("{}\n\n{pasted}", prompt.text);
+            }
+            prompt
         }
     };
     prompt.text = prompt.text.trim().to_string();
@@ -347,6 +365,8 @@ pub struct AttackStyle {
     pub rewrite_templates: Vec<&'static str>,
     pub cot: Vec<&'static str>,
     pub toolset: Vec<&'static str>,
+    /// Output-format specifications appended to requests (what a data pipeline needs).
+    pub formats: Vec<&'static str>,
     pub paraphrase: f64,
     pub multilingual: f64,
 }
@@ -378,6 +398,7 @@ impl AttackStyle {
             vision_templates: choose_some(rng, VISION_HARVEST, templates),
             rewrite_templates: choose_some(rng, SAFE_REWRITE, templates),
             cot: choose_some(rng, english_cot, (templates / 2).max(1)),
+            formats: choose_some(rng, OUTPUT_FORMATS, (templates / 2).max(1)),
             toolset,
             paraphrase,
             multilingual,
@@ -493,6 +514,10 @@ pub fn attack(rng: &mut Rng, style: &AttackStyle, capability: Capability, serial
         }
         other => benign(rng, other),
     };
+    if rng::chance(rng, 0.7) && capability != Capability::ToolUse {
+        prompt.text.push_str("\n\n");
+        prompt.text.push_str(rng::pick_str(rng, &style.formats));
+    }
     if rng::chance(rng, style.paraphrase) {
         prompt.text = paraphrase(rng, &prompt.text);
     }
@@ -553,15 +578,29 @@ pub fn app_request(rng: &mut Rng, kind: &str, brand: &str) -> Prompt {
                 company.to_lowercase().replace(' ', ""),
                 rng::range(rng, 1000, 9999)
             );
+            // Mail threads arrive with the quoted earlier message.
+            let text = format!(
+                "{text}\n\n> On {} {}, {} wrote:\n> {}",
+                rng::pick_str(rng, &["Mon", "Tue", "Wed", "Thu", "Fri"]),
+                rng::range(rng, 1, 28),
+                rng::pick_str(rng, PEOPLE),
+                pick_owned(rng, &c.social)
+            );
             let mut prompt = Prompt::new(Capability::Summarization, text);
             prompt.out_median = 60.0;
             prompt
         }
         "tutor" => {
             let item = reasoning_item(rng, 0.2);
+            let earlier = reasoning_item(rng, 0.0);
+            let attempt = perturb_numbers(rng, &earlier);
             Prompt::new(
                 Capability::Reasoning,
-                format!("{}{item}", rng::pick_str(rng, CASUAL_OPENERS)),
+                format!(
+                    "{}{item}\n\nMy attempt so far: I tried to set it up like the last exercise ({attempt}) but I get a different number every time. {}",
+                    rng::pick_str(rng, CASUAL_OPENERS),
+                    rng::pick_str(rng, STEP_BY_STEP_MILD)
+                ),
             )
         }
         "classify" => {
@@ -575,7 +614,11 @@ pub fn app_request(rng: &mut Rng, kind: &str, brand: &str) -> Prompt {
             prompt
         }
         "codereview" => {
-            let snippet = pick_owned(rng, &c.code_snippets);
+            let snippet = if rng::chance(rng, 0.7) {
+                pick_owned(rng, &c.humaneval)
+            } else {
+                pick_owned(rng, &c.code_snippets)
+            };
             let text = format!(
                 "diff --git a/src/{brand}.py b/src/{brand}.py\n@@ -1,6 +1,8 @@\n{}\n",
                 snippet
@@ -597,7 +640,11 @@ pub fn app_request(rng: &mut Rng, kind: &str, brand: &str) -> Prompt {
             Prompt::new(Capability::Creative, text)
         }
         "translate" => {
-            let text = pick_owned(rng, &c.social).to_string();
+            let text = if rng::chance(rng, 0.5) {
+                pick_owned(rng, &c.stories).to_string()
+            } else {
+                pick_owned(rng, &c.social).to_string()
+            };
             Prompt::new(Capability::Translation, text)
         }
         _ => benign(rng, Capability::General),

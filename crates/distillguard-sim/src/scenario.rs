@@ -412,7 +412,7 @@ impl Scenario {
         Ok(out)
     }
 
-    /// The model requested by default at `ts` (before any adoption of the release).
+    /// Length of the window in days.
     pub fn window_days(&self) -> f64 {
         (self.end - self.start) as f64 / DAY as f64
     }

@@ -23,7 +23,7 @@ use distillguard_sim::{Format, Options};
 /// crates/distillguard-sim/scenarios/example.toml for the commented format).
 ///
 /// Scale: --scale multiplies account counts; per-account behaviour is unchanged.
-/// `default` at scale 1 is ~2,100 benign and 240 attack accounts, ~330k
+/// `default` at scale 1 is ~2,100 benign and 240 attack accounts, ~350-390k
 /// exchanges over 14 days; --scale 0.05 gives a few thousand exchanges for
 /// tests. --scale 100 reaches the publicly described size: ~24,000 attacking
 /// accounts and ~16 million attack exchanges, plus ~210,000 benign accounts with
