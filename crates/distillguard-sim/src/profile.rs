@@ -144,14 +144,14 @@ pub fn team(seed: u64, population: u32, group: u32) -> Team {
         Stream::Group,
         group_key(population, group) ^ (1 << 63),
     );
-    let (country, utc_offset) = net::pick_country(&mut rng);
-    let network = net::pick_network(&mut rng, net::BUSINESS, country);
+    let network = rng::pick(&mut rng, net::BUSINESS)
+        .copied()
+        .unwrap_or(net::BUSINESS[0]);
+    let country = network.country;
+    let utc_offset = net::utc_offset(country);
     let office_count = rng::range(&mut rng, 1, 2);
     let office = (0..office_count)
-        .map(|_| Endpoint {
-            country,
-            ..net::endpoint_in(&mut rng, network)
-        })
+        .map(|_| net::endpoint_in(&mut rng, &network))
         .collect();
     let company = rng::pick_str(&mut rng, crate::pools::COMPANIES);
     Team {
@@ -191,7 +191,7 @@ pub fn class(scenario: &Scenario, seed: u64, population: u32, group: u32) -> Cla
     };
     // Term starts a few weeks before the window, or inside it (a burst of sign-ups).
     let created = scenario.start - rng::range(&mut rng, 0, 40) as Millis * DAY
-        + rng::range(&mut rng, 8, 15) as Millis * HOUR
+        + rng::range(&mut rng, 8 * HOUR as u64, 15 * HOUR as u64) as Millis
         - (utc_offset * HOUR as f64) as Millis;
     let lessons = (0..rng::range(&mut rng, 2, 3))
         .map(|_| {
@@ -280,7 +280,7 @@ pub fn eval_firm(scenario: &Scenario, seed: u64, population: u32, group: u32) ->
         } else {
             "research"
         },
-        created: scenario.start - rng::range(&mut rng, 30, 700) as Millis * DAY,
+        created: scenario.start - rng::range(&mut rng, 30 * DAY as u64, 700 * DAY as u64) as Millis,
         user_agent: rng::pick_str(
             &mut rng,
             &[
@@ -472,7 +472,7 @@ pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mu
                         email_domain: class.email_domain,
                         country: class.school.country,
                         utc_offset: class.utc_offset,
-                        created: class.created + rng::range(rng, 0, 90) as Millis * MINUTE,
+                        created: class.created + rng::range(rng, 0, 90 * MINUTE as u64) as Millis,
                         signup: class.school,
                         api_keys: keys(rng, 1, 1),
                         ..base

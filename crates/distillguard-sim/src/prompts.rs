@@ -280,13 +280,14 @@ pub fn benign(rng: &mut Rng, capability: Capability) -> Prompt {
         }
         Capability::Creative => {
             let tone = rng::pick_str(rng, CREATIVE_TONES);
-            let text = format!(
-                "{opener}Write {} {} about {}.",
-                if tone.is_empty() { "" } else { tone },
+            let mut text = format!(
+                "{opener}Write {} about {}.",
                 rng::pick_str(rng, CREATIVE_FORMS),
                 rng::pick_str(rng, CREATIVE_SUBJECTS)
             );
-            let mut text = text.replace("Write  ", "Write ");
+            if !tone.is_empty() {
+                text.push_str(&format!(" Make it {tone}."));
+            }
             if rng::chance(rng, 0.4) {
                 // Background the user gives for the piece.
                 text.push_str("\n\nSome background: ");

@@ -109,12 +109,13 @@ pub fn weighted(rng: &mut Rng, weights: &[f64]) -> usize {
 pub fn token(key: u64, len: usize) -> String {
     const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
     let mut out = String::with_capacity(len);
-    let mut x = key;
+    // Mix first: keys that differ in a few bits must not share characters.
+    let mut x = mix(key);
     let mut round = 0u64;
     while out.len() < len {
         if x == 0 || out.len().is_multiple_of(12) && !out.is_empty() {
             round += 1;
-            x = mix(key ^ round);
+            x = mix(key ^ round.wrapping_mul(0xD6E8_FEB8_6659_FD93));
         }
         out.push(ALPHABET[(x & 31) as usize] as char);
         x >>= 5;

@@ -88,7 +88,7 @@ pub(super) fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cl
                     start = scenario.start
                         + ctx.wave_phase
                         + wave * ctx.wave_period
-                        + rng::range(rng, 0, 45) as Millis * SECOND;
+                        + rng::range(rng, 0, 45_000) as Millis;
                 }
                 (
                     start,

@@ -38,7 +38,7 @@ pub(super) fn student(
             let shift = (i64::from(weekday_slot) - local_weekday).rem_euclid(7);
             local_day_start + shift * DAY + (hour * HOUR as f64) as Millis
                 - (class.utc_offset * HOUR as f64) as Millis
-                + rng::range(rng, 0, 40) as Millis * MINUTE
+                + rng::range(rng, 0, 40 * MINUTE as u64) as Millis
         } else {
             sample_time(rng, from, gen.scenario.end, Rhythm::Human, class.utc_offset)
         };

@@ -238,13 +238,14 @@ fn build(
             + input_tokens as f64 * 0.05
             + output as f64 * per_token_ms * rng::lognormal_median(rng, 1.0, 0.2)) as u64
     };
+    // Random-looking and unique: nothing in it points at the account.
     let request_id = format!(
-        "req_{}{}",
+        "req_{}",
         rng::token(
-            rng::key(seed, rng::Stream::Ids, profile.index ^ (1 << 62)),
-            10
-        ),
-        rng::token(rng::mix(*serial ^ profile.index << 20), 10)
+            rng::key(seed, rng::Stream::Ids, profile.index)
+                ^ serial.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            22
+        )
     );
     let exchange = Exchange {
         ts: req.t,
