@@ -29,8 +29,10 @@ pub struct ClusterGraph {
     pub drawn_edges: usize,
     /// Links between drawn accounts (some may be left undrawn beyond the cap).
     pub total_edges: usize,
-    /// Link kinds drawn, in legend order.
+    /// Link kinds that colour an edge (each edge takes its first kind), legend order.
     pub kinds: Vec<String>,
+    /// Link kinds present only as second or later kind of an edge (no colour of their own).
+    pub secondary_kinds: Vec<String>,
 }
 
 /// Positions in the unit square for `n` nodes joined by `edges` (index pairs, weights).
@@ -166,6 +168,7 @@ pub fn cluster_graph(
     }
 
     let mut kinds: Vec<String> = Vec::new();
+    let mut secondary_kinds: Vec<String> = Vec::new();
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -186,9 +189,12 @@ pub fn cluster_graph(
     };
     for &(a, b, weight, link_kinds) in &drawn_edges {
         let primary = link_kinds.first().map_or("link", String::as_str);
-        for kind in link_kinds {
-            if !kinds.contains(kind) {
-                kinds.push(kind.clone());
+        if !kinds.iter().any(|k| k == primary) {
+            kinds.push(primary.to_string());
+        }
+        for kind in link_kinds.iter().skip(1) {
+            if !secondary_kinds.contains(kind) {
+                secondary_kinds.push(kind.clone());
             }
         }
         let (x1, y1) = at(a);
@@ -256,6 +262,10 @@ pub fn cluster_graph(
         total_nodes: total,
         drawn_edges: drawn_edges.len(),
         total_edges,
+        secondary_kinds: secondary_kinds
+            .into_iter()
+            .filter(|k| !kinds.contains(k))
+            .collect(),
         kinds,
     }
 }

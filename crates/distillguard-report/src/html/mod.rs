@@ -380,6 +380,10 @@ fn cluster_card(page: &mut String, index: usize, cluster: &ClusterReport, contex
         );
     }
     page.push_str("</div><p class=\"note\">Node size: exchanges; edge colour: first link kind, width: link strength (hover for details).");
+    if !drawn.secondary_kinds.is_empty() {
+        let names: Vec<String> = drawn.secondary_kinds.iter().map(|k| html(k)).collect();
+        let _ = write!(page, " Some links also share: {}.", names.join(", "));
+    }
     if drawn.drawn_nodes < drawn.total_nodes {
         let _ = write!(
             page,
