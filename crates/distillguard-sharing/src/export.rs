@@ -17,7 +17,7 @@
 //! leaves unless [`ExportOptions::include_account_ids`] says so; payment fingerprints only as
 //! SHA-256; report ids or user agents that contain an account id are replaced or dropped.
 //!
-//! Ids are UUIDv5 of the producer name and what the object is (see [`crate::ids`]), so the
+//! Ids are content UUIDs (UUIDv5 bits in v4 form) of the producer name and what the object is (see [`crate::ids`]), so the
 //! same report exported again gives the same ids.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -542,11 +542,10 @@ pub fn export_bundle(report: &Report, opts: &ExportOptions, now: Millis) -> Valu
                         &format!("atlas|{}", technique.external_id),
                         json!({
                             "name": technique.name,
-                            "description": technique.description,
+                            "description": format!("{} See {}.", technique.description, technique.url()),
                             "external_references": [{
                                 "source_name": "mitre-atlas",
                                 "external_id": technique.external_id,
-                                "url": technique.url(),
                             }],
                         }),
                     )
@@ -586,7 +585,9 @@ pub fn export_bundle(report: &Report, opts: &ExportOptions, now: Millis) -> Valu
     // Indicators: one per shared value, merged over clusters.
     let mut drafts: BTreeMap<String, IndicatorDraft> = BTreeMap::new();
     for cluster in &report.clusters {
-        if !(cluster.score >= opts.min_cluster_score) {
+        // NaN scores share nothing.
+        let shares = cluster.score >= opts.min_cluster_score;
+        if !shares {
             continue;
         }
         let campaigns = campaigns_of_cluster
