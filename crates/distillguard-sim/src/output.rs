@@ -209,6 +209,7 @@ pub fn generate(
         ));
     }
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
+    remove_previous_events(out_dir)?;
     let plan = Plan::build(scenario, options.seed);
     let shards = plan.len().div_ceil(options.accounts_per_shard).max(1);
     let width = shards.saturating_sub(1).to_string().len().max(3);
@@ -308,6 +309,23 @@ pub fn generate(
     )
     .map_err(io_err(&summary_path))?;
     Ok(summary)
+}
+
+/// Removes event files an earlier run left in the folder (a smaller run would
+/// otherwise leave stale shards that readers pick up). Only names this module writes.
+fn remove_previous_events(out_dir: &Path) -> Result<(), SimError> {
+    let entries = std::fs::read_dir(out_dir).map_err(io_err(out_dir))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = (name.starts_with("events-") && name.ends_with(".jsonl.zst"))
+            || name == "events.jsonl"
+            || (name.starts_with(".events-part-") && name.ends_with(".tmp"));
+        if ours {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(io_err(&path))?;
+        }
+    }
+    Ok(())
 }
 
 fn summarise(

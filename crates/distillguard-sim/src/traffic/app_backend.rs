@@ -4,7 +4,7 @@
 use super::*;
 
 /// An app back-end: one fixed system prompt, many end users, round the clock.
-pub(super) fn app_backend(gen: &mut Gen<'_>, rng: &mut Rng, mut models: ModelChoice, _total: u64) {
+pub(super) fn app_backend(gen: &mut Gen<'_>, rng: &mut Rng, mut models: ModelChoice) {
     let profile = gen.profile;
     let (system_template, kind) = rng::pick(rng, crate::pools::APP_SYSTEMS)
         .copied()

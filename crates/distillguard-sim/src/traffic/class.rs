@@ -10,7 +10,6 @@ pub(super) fn student(
     gen: &mut Gen<'_>,
     rng: &mut Rng,
     models: ModelChoice,
-    _total: u64,
     population: u32,
     group: u32,
     _member: u32,

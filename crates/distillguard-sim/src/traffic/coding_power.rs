@@ -4,7 +4,7 @@
 use super::*;
 
 /// A coding-assistant power user: agentic tool loops in working hours.
-pub(super) fn coding_power(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice, total: u64) {
+pub(super) fn coding_power(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice) {
     let profile = gen.profile;
     let mut client = home_client(rng, profile, net::CODING_AGENTS);
     client.max_tokens = &[8192, 16_000, 32_000];
@@ -18,7 +18,6 @@ pub(super) fn coding_power(gen: &mut Gen<'_>, rng: &mut Rng, models: ModelChoice
     let toolset = prompts::coding_toolset(rng);
     let from = profile.created.max(gen.scenario.start);
     let mut current = 0;
-    let _ = total;
     while !gen.full() {
         let start = sample_time(
             rng,

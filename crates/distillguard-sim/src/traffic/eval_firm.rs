@@ -34,11 +34,9 @@ pub(super) fn evaluator(
     }
     let from = profile.created.max(gen.scenario.start);
     let mut current = member as usize;
-    let mut run = 0u64;
     let mut guard = 0;
     while !gen.full() && guard < 10_000 {
         guard += 1;
-        run += 1;
         let (suite, size) = rng::pick(rng, &firm.suites).copied().unwrap_or((0, 100));
         // Launch: soon after a release, or in working hours.
         let start = match &release {
@@ -99,6 +97,5 @@ pub(super) fn evaluator(
             );
             t += interval + rng::range(rng, 0, 300) as Millis;
         }
-        let _ = run;
     }
 }

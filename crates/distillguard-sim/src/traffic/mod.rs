@@ -423,13 +423,13 @@ pub fn account_traffic(
                 );
                 match pop.kind {
                     PopulationKind::Individual => individual(&mut gen, &mut rng, models, total),
-                    PopulationKind::CodingPower => coding_power(&mut gen, &mut rng, models, total),
-                    PopulationKind::AppBackend => app_backend(&mut gen, &mut rng, models, total),
+                    PopulationKind::CodingPower => coding_power(&mut gen, &mut rng, models),
+                    PopulationKind::AppBackend => app_backend(&mut gen, &mut rng, models),
                     PopulationKind::Team => {
-                        team_member(&mut gen, &mut rng, models, total, population, group)
+                        team_member(&mut gen, &mut rng, models, population, group)
                     }
                     PopulationKind::Class => {
-                        student(&mut gen, &mut rng, models, total, population, group, member)
+                        student(&mut gen, &mut rng, models, population, group, member)
                     }
                     PopulationKind::EvalFirm => {
                         evaluator(&mut gen, &mut rng, total, population, group, member)

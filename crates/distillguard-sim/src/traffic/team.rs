@@ -8,7 +8,6 @@ pub(super) fn team_member(
     gen: &mut Gen<'_>,
     rng: &mut Rng,
     models: ModelChoice,
-    _total: u64,
     population: u32,
     group: u32,
 ) {
