@@ -7,8 +7,8 @@
 //! the owned strings of the `Exchange` itself (and the `extra` map for unknown fields).
 //!
 //! Leniency, the same as the mapped path ([`crate::mapping`]): integers may come as
-//! integral JSON numbers or digit strings, strings may come as integers, `null` is
-//! absent, an `ip` that does not parse is kept in `extra["ip"]` rather than lost.
+//! integral JSON numbers or digit strings, strings may come as integers, `null` and `""`
+//! are absent, an `ip` that does not parse is kept in `extra["ip"]` rather than lost.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -96,7 +96,8 @@ where
     A: MapAccess<'de>,
     T: Deserialize<'de>,
 {
-    map.next_value::<T>().inspect_err(|_| *bad_field = Some(name))
+    map.next_value::<T>()
+        .inspect_err(|_| *bad_field = Some(name))
 }
 
 impl<'de> Visitor<'de> for RecordSeed<'_> {
@@ -183,7 +184,9 @@ fn text<'de, A: MapAccess<'de>>(
     name: &'static str,
     bad: &mut Option<&'static str>,
 ) -> Result<Option<String>, A::Error> {
-    Ok(field::<_, Option<Text>>(map, name, bad)?.map(|t| t.0))
+    Ok(field::<_, Option<Text>>(map, name, bad)?
+        .map(|t| t.0)
+        .filter(|t| !t.is_empty()))
 }
 
 fn int<'de, A: MapAccess<'de>, T: TryFrom<u64>>(

@@ -46,7 +46,10 @@ pub(crate) fn rows(batch: &RecordBatch) -> Vec<Value> {
         .collect()
 }
 
-fn primitive<T: ArrowPrimitiveType>(array: &dyn Array, to_json: impl Fn(T::Native) -> Value) -> Vec<Value> {
+fn primitive<T: ArrowPrimitiveType>(
+    array: &dyn Array,
+    to_json: impl Fn(T::Native) -> Value,
+) -> Vec<Value> {
     let array: &PrimitiveArray<T> = array.as_primitive();
     array
         .iter()

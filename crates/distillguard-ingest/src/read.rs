@@ -129,9 +129,9 @@ pub fn read_exchanges(
         }
         // Dropping the receiver makes the producer stop at its next send.
         drop(rx);
-        let produced = producer.join().unwrap_or_else(|_| {
-            Err(IngestError::Sink("the reader thread panicked".into()))
-        });
+        let produced = producer
+            .join()
+            .unwrap_or_else(|_| Err(IngestError::Sink("the reader thread panicked".into())));
         sink_result?;
         produced
     })?;
@@ -167,7 +167,9 @@ fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed 
         Chunk::Lines { first_line, bytes } => {
             let bytes = bytes.as_slice();
             let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-            parsed.exchanges.reserve(memchr::memchr_iter(b'\n', body).count() + 1);
+            parsed
+                .exchanges
+                .reserve(memchr::memchr_iter(b'\n', body).count() + 1);
             for (offset, line) in body.split(|&b| b == b'\n').enumerate() {
                 let line_no = first_line + offset as u64;
                 parsed.lines += 1;
@@ -189,7 +191,9 @@ fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed 
             ));
         }
         Chunk::Failed { line, message } => {
-            parsed.rejects.push((line, RejectReason::Truncated(message)));
+            parsed
+                .rejects
+                .push((line, RejectReason::Truncated(message)));
         }
         Chunk::Rows { first_row, batch } => {
             let mapping = mapping.unwrap_or(canonical);
@@ -202,7 +206,7 @@ fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed 
         Chunk::Document { bytes } => {
             parse_document(&bytes, mapping, &mut results);
             // A document's records are numbered from 1 in the order they appear.
-            let records: Vec<_> = results.drain(..).collect();
+            let records = std::mem::take(&mut results);
             parsed.lines += records.len() as u64;
             for (offset, result) in records.into_iter().enumerate() {
                 results.push(result);
@@ -246,14 +250,21 @@ struct Consumer<'a> {
 
 impl Consumer<'_> {
     fn file(&self, index: usize) -> &Path {
-        self.files.get(index).map_or(Path::new(""), PathBuf::as_path)
+        self.files
+            .get(index)
+            .map_or(Path::new(""), PathBuf::as_path)
     }
 
     fn emit(&mut self, event: IngestEvent) -> Result<(), IngestError> {
         (self.events)(event).map_err(IngestError::Sink)
     }
 
-    fn reject(&mut self, file_index: usize, line: u64, reason: RejectReason) -> Result<(), IngestError> {
+    fn reject(
+        &mut self,
+        file_index: usize,
+        line: u64,
+        reason: RejectReason,
+    ) -> Result<(), IngestError> {
         self.stats.rejected += 1;
         let reject = Reject {
             file: self.file(file_index).to_path_buf(),

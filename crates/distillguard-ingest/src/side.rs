@@ -40,7 +40,7 @@ pub fn read_labels(path: &Path) -> Result<(Vec<Label>, Vec<Reject>), IngestError
 /// Reads `releases.json`: `[{"model": "name", "released": "timestamp"}]`. The file is
 /// small and hand-written, so any bad entry fails the whole read, naming it.
 pub fn read_releases(path: &Path) -> Result<Vec<ModelRelease>, IngestError> {
-    let (mut reader, _, _) = open_decoded(path)?;
+    let mut reader = open_decoded(path)?.reader;
     let mut text = String::new();
     reader
         .read_to_string(&mut text)
@@ -51,9 +51,7 @@ pub fn read_releases(path: &Path) -> Result<Vec<ModelRelease>, IngestError> {
     let releases: Vec<ModelRelease> =
         serde_json::from_str(&text).map_err(|e| IngestError::SideInput {
             path: path.to_path_buf(),
-            message: format!(
-                "expected [{{\"model\": .., \"released\": ..}}]: {e}"
-            ),
+            message: format!("expected [{{\"model\": .., \"released\": ..}}]: {e}"),
         })?;
     if let Some(index) = releases.iter().position(|r| r.model.trim().is_empty()) {
         return Err(IngestError::SideInput {
@@ -90,7 +88,7 @@ fn read_jsonl<T: DeserializeOwned>(
     path: &Path,
     check: impl Fn(&T) -> Option<RejectReason>,
 ) -> Result<(Vec<T>, Vec<Reject>), IngestError> {
-    let (reader, _, _) = open_decoded(path)?;
+    let reader = open_decoded(path)?.reader;
     let mut reader = BufReader::new(reader);
     let mut records = Vec::new();
     let mut rejects = Vec::new();

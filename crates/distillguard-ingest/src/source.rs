@@ -97,12 +97,17 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
+/// A file opened for its decompressed bytes.
+pub(crate) struct Decoded {
+    pub reader: Box<dyn Read>,
+    /// Bytes read from the file itself (compressed size), for progress.
+    pub raw_count: Rc<Cell<u64>>,
+    pub compression: Compression,
+}
+
 /// Opens a file for reading its decompressed bytes; compression is sniffed from the
-/// magic bytes, not the name. Returns the reader, the counter of raw bytes read and the
-/// compression found.
-pub(crate) fn open_decoded(
-    path: &Path,
-) -> Result<(Box<dyn Read>, Rc<Cell<u64>>, Compression), IngestError> {
+/// magic bytes, not the name.
+pub(crate) fn open_decoded(path: &Path) -> Result<Decoded, IngestError> {
     let file = File::open(path).map_err(|e| IngestError::open(path, e))?;
     let count = Rc::new(Cell::new(0));
     let mut raw = BufReader::with_capacity(
@@ -134,14 +139,20 @@ pub(crate) fn open_decoded(
     let reader: Box<dyn Read> = match compression {
         Compression::None => Box::new(raw),
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(raw)),
-        Compression::Zstd => Box::new(
-            zstd::stream::read::Decoder::with_buffer(raw).map_err(|e| IngestError::Read {
-                path: path.to_path_buf(),
-                source: e,
-            })?,
-        ),
+        Compression::Zstd => {
+            Box::new(zstd::stream::read::Decoder::with_buffer(raw).map_err(|e| {
+                IngestError::Read {
+                    path: path.to_path_buf(),
+                    source: e,
+                }
+            })?)
+        }
     };
-    Ok((reader, count, compression))
+    Ok(Decoded {
+        reader,
+        raw_count: count,
+        compression,
+    })
 }
 
 /// Sends every piece of every file, in order. Returns early (Ok) if the receiver hung up.
@@ -227,7 +238,11 @@ fn count_lines(bytes: &[u8]) -> u64 {
 }
 
 fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), IngestError> {
-    let (mut reader, raw_count, compression) = open_decoded(path)?;
+    let Decoded {
+        mut reader,
+        raw_count,
+        compression,
+    } = open_decoded(path)?;
     let block_bytes = opts.block_bytes.max(1);
     let max_line = opts.max_line_bytes.max(1);
     let mut buf: Vec<u8> = Vec::with_capacity(block_bytes);
@@ -331,7 +346,9 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
             }
             None => {
                 // A line longer than a block: read on until its end (or the cap).
-                target = (buf.len().saturating_mul(2)).min(max_line.saturating_add(1)).max(buf.len() + 1);
+                target = (buf.len().saturating_mul(2))
+                    .min(max_line.saturating_add(1))
+                    .max(buf.len() + 1);
             }
         }
         if out.hung_up {
@@ -341,7 +358,11 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
 }
 
 fn read_document(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), IngestError> {
-    let (reader, raw_count, compression) = open_decoded(path)?;
+    let Decoded {
+        reader,
+        raw_count,
+        compression,
+    } = open_decoded(path)?;
     let cap = opts.max_document_bytes as u64;
     let mut bytes = Vec::new();
     let result = reader.take(cap.saturating_add(1)).read_to_end(&mut bytes);

@@ -135,7 +135,11 @@ fn every_bad_line_is_a_reject_with_its_line_and_reason() {
     assert!(got[7].1.starts_with("field turns:"), "{}", got[7].1);
     assert_eq!(got[8].1, "invalid UTF-8");
     assert!(got[9].1.starts_with("not a JSON record"));
-    let accounts: Vec<_> = out.exchanges.iter().map(|e| e.account_id.as_str()).collect();
+    let accounts: Vec<_> = out
+        .exchanges
+        .iter()
+        .map(|e| e.account_id.as_str())
+        .collect();
     assert_eq!(accounts, vec!["ok-1", "ok-4"]);
     assert_eq!(out.stats.lines, 14);
     assert_eq!(out.stats.blank_lines, 1);
@@ -147,7 +151,9 @@ fn every_bad_line_is_a_reject_with_its_line_and_reason() {
         serde_json::from_str(&out.rejects[1].to_json_line()).expect("reject is JSON");
     assert_eq!(json["line"], 3);
     assert_eq!(json["reason"], "missing ts");
-    assert!(json["file"].as_str().is_some_and(|f| f.ends_with("bad.jsonl")));
+    assert!(json["file"]
+        .as_str()
+        .is_some_and(|f| f.ends_with("bad.jsonl")));
 }
 
 #[test]
@@ -161,10 +167,10 @@ fn an_empty_file_is_one_reject() {
 #[test]
 fn unreadable_paths_are_typed_errors_naming_the_path() {
     let missing = fixture("does-not-exist.jsonl");
-    let err = read(&[missing.clone()], &ReadOptions::default()).expect_err("missing");
+    let err = read(std::slice::from_ref(&missing), &ReadOptions::default()).expect_err("missing");
     assert!(matches!(err, IngestError::Open { ref path, .. } if *path == missing));
     assert!(err.to_string().contains("does-not-exist.jsonl"));
-    let err = discover(&[missing.clone()]).expect_err("missing");
+    let err = discover(std::slice::from_ref(&missing)).expect_err("missing");
     assert_eq!(err.path(), Some(missing.as_path()));
 
     #[cfg(unix)]
@@ -173,11 +179,11 @@ fn unreadable_paths_are_typed_errors_naming_the_path() {
         let dir = tempfile::tempdir().expect("tempdir");
         let locked = dir.path().join("locked.jsonl");
         std::fs::write(&locked, "{}\n").expect("write");
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000))
-            .expect("chmod");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
         // Root can open anything; the check only means something for other users.
         if std::fs::File::open(&locked).is_err() {
-            let err = read(&[locked.clone()], &ReadOptions::default()).expect_err("denied");
+            let err =
+                read(std::slice::from_ref(&locked), &ReadOptions::default()).expect_err("denied");
             assert!(matches!(err, IngestError::Open { ref path, .. } if *path == locked));
         }
     }
@@ -220,8 +226,13 @@ fn gzip_and_zstd_read_like_plain_text() {
     let reference = read_with(&[plain], None);
     assert_eq!(reference.exchanges.len(), 500);
     for compressed in [gz, zst] {
-        let out = read_with(&[compressed.clone()], None);
-        assert_eq!(out.exchanges, reference.exchanges, "{}", compressed.display());
+        let out = read_with(std::slice::from_ref(&compressed), None);
+        assert_eq!(
+            out.exchanges,
+            reference.exchanges,
+            "{}",
+            compressed.display()
+        );
         assert!(out.rejects.is_empty());
     }
     // Together: the second and third copies are all duplicates.
@@ -255,7 +266,8 @@ fn truncated_compressed_streams_keep_what_was_read() {
             block_bytes: 4096,
             ..ReadOptions::default()
         };
-        let out = read(&[path.clone()], &opts).expect("truncation is data, not an error");
+        let out =
+            read(std::slice::from_ref(&path), &opts).expect("truncation is data, not an error");
         assert_eq!(out.rejects.len(), 1, "{name}: {:?}", out.rejects);
         let reject = &out.rejects[0];
         assert!(
@@ -286,7 +298,7 @@ fn over_long_lines_are_rejected_whatever_the_block_size() {
             block_bytes,
             ..ReadOptions::default()
         };
-        let out = read(&[path.clone()], &opts).expect("readable");
+        let out = read(std::slice::from_ref(&path), &opts).expect("readable");
         assert_eq!(
             reasons(&out),
             vec![
@@ -330,7 +342,9 @@ fn a_failing_sink_stops_the_read() {
 fn write_parquet(path: &Path, ts_as_text: bool) {
     use std::sync::Arc;
 
-    use arrow::array::{ArrayRef, Float64Array, Int64Array, ListBuilder, StringArray, StringBuilder};
+    use arrow::array::{
+        ArrayRef, Float64Array, Int64Array, ListBuilder, StringArray, StringBuilder,
+    };
     use arrow::record_batch::RecordBatch;
     use parquet::arrow::ArrowWriter;
 
@@ -379,7 +393,7 @@ fn parquet_with_canonical_columns() {
     for ts_as_text in [false, true] {
         let path = dir.path().join(format!("rows-{ts_as_text}.parquet"));
         write_parquet(&path, ts_as_text);
-        let out = read_with(&[path.clone()], None);
+        let out = read_with(std::slice::from_ref(&path), None);
         assert_eq!(out.exchanges.len(), 2, "{:?}", out.rejects);
         let first = &out.exchanges[0];
         assert_eq!(first.ts, 1_769_904_000_000);
@@ -499,7 +513,10 @@ fn otel_genai_spans_one_document_per_line() {
     assert_eq!(chat.prompt.as_deref(), Some("Translate: bonjour"));
     assert_eq!(chat.turns, Some(1));
     assert_eq!(chat.latency_ms, Some(1500));
-    assert_eq!(chat.extra.get("service"), Some(&serde_json::json!("chat-api")));
+    assert_eq!(
+        chat.extra.get("service"),
+        Some(&serde_json::json!("chat-api"))
+    );
     // The embeddings span has no enduser.id of its own: the resource's is used.
     let embed = &out.exchanges[1];
     assert_eq!(embed.account_id, "tenant-5");
@@ -522,7 +539,10 @@ fn otel_genai_whole_document_per_file() {
         .collect();
     assert_eq!(
         got,
-        vec![("tenant-7", Some("ccc1"), Some(750)), ("tenant-7", Some("ccc2"), None)]
+        vec![
+            ("tenant-7", Some("ccc1"), Some(750)),
+            ("tenant-7", Some("ccc2"), None)
+        ]
     );
 }
 

@@ -323,9 +323,11 @@ impl RawRule {
             },
             Some("images") => Convert::Images,
             Some("names") => Convert::Names {
-                field: parse_paths(self.field.map(OneOrMany::into_vec).unwrap_or_else(|| {
-                    vec!["function.name".to_string(), "name".to_string()]
-                }))?,
+                field: parse_paths(
+                    self.field
+                        .map(OneOrMany::into_vec)
+                        .unwrap_or_else(|| vec!["function.name".to_string(), "name".to_string()]),
+                )?,
             },
             Some("join") => Convert::Join,
             Some("json") => Convert::Json,
@@ -400,7 +402,11 @@ impl Mapping {
                 table @ toml::Value::Table(_) => table
                     .try_into::<RawRule>()
                     .map_err(|e| fail(format!("{name}: {e}")))?,
-                other => return Err(fail(format!("{name}: expected a path, a list of paths or a table, not {other}"))),
+                other => {
+                    return Err(fail(format!(
+                        "{name}: expected a path, a list of paths or a table, not {other}"
+                    )))
+                }
             };
             let rule = raw_rule
                 .validate(field)
@@ -445,16 +451,21 @@ impl Mapping {
 
     /// A built-in mapping by name (`litellm`, `helicone`, `otel-genai`).
     pub fn builtin(name: &str) -> Result<Mapping, IngestError> {
-        let (_, text) = BUILTIN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .ok_or_else(|| IngestError::Mapping {
-                name: name.to_string(),
-                message: format!(
-                    "no built-in mapping of that name (built in: {})",
-                    BUILTIN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-                ),
-            })?;
+        let (_, text) =
+            BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| IngestError::Mapping {
+                    name: name.to_string(),
+                    message: format!(
+                        "no built-in mapping of that name (built in: {})",
+                        BUILTIN
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                })?;
         Mapping::from_toml(text, name)
     }
 
@@ -513,8 +524,15 @@ impl Mapping {
         self.records.is_some()
     }
 
-    /// Reads one parsed line (or document): every record in it, each an exchange or a
-    /// reject, in order.
+    /// Every record of one parsed JSON value (a line, a document, a Parquet row), each
+    /// an exchange or the reason it was rejected, in order.
+    pub fn records_from_value(&self, root: &Value) -> Vec<Result<Exchange, RejectReason>> {
+        let mut out = Vec::with_capacity(1);
+        self.apply(root, &mut out);
+        out
+    }
+
+    /// [`Mapping::records_from_value`], appending to `out`.
     pub(crate) fn apply(&self, root: &Value, out: &mut Vec<Result<Exchange, RejectReason>>) {
         match &self.records {
             None => out.push(self.record_to_exchange(root, root, &[])),
@@ -667,7 +685,10 @@ impl Rule {
             }
             Convert::Images => Some(Cow::Owned(Value::from(count_images(&value)))),
             Convert::Names { field } => Some(Cow::Owned(Value::Array(
-                names(&value, field).into_iter().map(Value::String).collect(),
+                names(&value, field)
+                    .into_iter()
+                    .map(Value::String)
+                    .collect(),
             ))),
             Convert::Join => join(&value).map(|t| Cow::Owned(Value::String(t))),
             Convert::Json => Some(Cow::Owned(Value::String(value.to_string()))),
@@ -823,11 +844,12 @@ fn as_text_list(value: &Value) -> Result<Vec<String>, String> {
         Value::Array(items) => items
             .iter()
             .filter(|item| !item.is_null())
-            .map(|item| {
-                as_text(item)?.ok_or_else(|| "expected strings in the list".to_string())
-            })
+            .map(|item| as_text(item)?.ok_or_else(|| "expected strings in the list".to_string()))
             .collect(),
-        other => Err(format!("expected a list of strings, got {}", kind_of(other))),
+        other => Err(format!(
+            "expected a list of strings, got {}",
+            kind_of(other)
+        )),
     }
 }
 
@@ -837,7 +859,9 @@ pub(crate) fn parse_time(value: &Value, unit: TimeUnit) -> Result<Option<Millis>
     match value {
         Value::Null => Ok(None),
         Value::Number(n) => {
-            let as_float = n.as_f64().ok_or_else(|| format!("{n} is not a timestamp"))?;
+            let as_float = n
+                .as_f64()
+                .ok_or_else(|| format!("{n} is not a timestamp"))?;
             match n.as_i64() {
                 Some(i) => scale_integer(i, unit).map(Some),
                 None => scale_float(as_float, unit).map(Some),
@@ -1007,10 +1031,10 @@ fn message_text(value: &Value, roles: &[String]) -> Option<String> {
             }
             Some(out)
         }
-        Value::Object(m) => m.get("content").or_else(|| m.get("text")).and_then(|c| {
+        Value::Object(m) => m.get("content").or_else(|| m.get("text")).map(|c| {
             let mut out = String::new();
             content_text(c, &mut out);
-            Some(out)
+            out
         }),
         _ => None,
     }
@@ -1101,9 +1125,7 @@ fn endpoint_from_path(path: &str) -> Option<String> {
         .split('/')
         .filter(|s| !s.is_empty())
         .skip_while(|s| {
-            s.len() >= 2
-                && s.starts_with('v')
-                && s[1..2].bytes().all(|b| b.is_ascii_digit())
+            s.len() >= 2 && s.starts_with('v') && s[1..2].bytes().all(|b| b.is_ascii_digit())
         })
         .collect();
     if segments.is_empty() {
@@ -1142,11 +1164,23 @@ mod tests {
         for (text, needle) in [
             ("version = 2\n[fields]\nts='a'\naccount_id='b'", "version"),
             ("version = 1\n[fields]\nts='a'", "account_id"),
-            ("version = 1\n[fields]\nts='a'\naccount_id='b'\nfoo='c'", "foo"),
-            ("version = 1\n[fields]\nts='a'\naccount_id={path='b', bogus=1}", "bogus"),
+            (
+                "version = 1\n[fields]\nts='a'\naccount_id='b'\nfoo='c'",
+                "foo",
+            ),
+            (
+                "version = 1\n[fields]\nts='a'\naccount_id={path='b', bogus=1}",
+                "bogus",
+            ),
             ("version = 1\n[fields]\nts='a'\naccount_id='b[x'", "b[x"),
-            ("version = 1\n[fields]\nts='a'\naccount_id='b'\nturns={path='m', convert='sum'}", "sum"),
-            ("version = 1\nnonsense = 1\n[fields]\nts='a'\naccount_id='b'", "nonsense"),
+            (
+                "version = 1\n[fields]\nts='a'\naccount_id='b'\nturns={path='m', convert='sum'}",
+                "sum",
+            ),
+            (
+                "version = 1\nnonsense = 1\n[fields]\nts='a'\naccount_id='b'",
+                "nonsense",
+            ),
         ] {
             let err = Mapping::from_toml(text, "t").expect_err(text).to_string();
             assert!(err.contains(needle), "{err} should mention {needle}");
@@ -1231,7 +1265,10 @@ cost = "cost"
 
     #[test]
     fn endpoints() {
-        assert_eq!(endpoint_from_path("/v1/messages").as_deref(), Some("messages"));
+        assert_eq!(
+            endpoint_from_path("/v1/messages").as_deref(),
+            Some("messages")
+        );
         assert_eq!(
             endpoint_from_path("/v1beta/models/x:generateContent").as_deref(),
             Some("models.x:generateContent")

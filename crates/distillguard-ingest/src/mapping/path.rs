@@ -60,7 +60,8 @@ impl JsonPath {
             if let Some(inner) = rest.strip_prefix('[') {
                 let (content, after) = split_bracket(inner)
                     .ok_or_else(|| format!("path {original:?}: unclosed '['"))?;
-                segments.push(parse_bracket(content).map_err(|e| format!("path {original:?}: {e}"))?);
+                segments
+                    .push(parse_bracket(content).map_err(|e| format!("path {original:?}: {e}"))?);
                 rest = after;
                 expect_key = false;
             } else if let Some(after) = rest.strip_prefix('.') {
@@ -71,11 +72,15 @@ impl JsonPath {
                 expect_key = true;
             } else {
                 if !expect_key {
-                    return Err(format!("path {original:?}: expected '.' or '[' before {rest:?}"));
+                    return Err(format!(
+                        "path {original:?}: expected '.' or '[' before {rest:?}"
+                    ));
                 }
                 let end = rest.find(['.', '[']).unwrap_or(rest.len());
                 if rest[..end].contains([']', '"']) {
-                    return Err(format!("path {original:?}: unexpected ']' or '\"' in a key"));
+                    return Err(format!(
+                        "path {original:?}: unexpected ']' or '\"' in a key"
+                    ));
                 }
                 segments.push(Segment::Key(rest[..end].to_string()));
                 rest = &rest[end..];
@@ -226,13 +231,13 @@ fn step_borrowed<'v>(value: &'v Value, segment: &Segment) -> Option<&'v Value> {
     match (segment, value) {
         (Segment::Key(k), Value::Object(map)) => map.get(k),
         (Segment::Index(i), Value::Array(items)) => items.get(*i),
-        (Segment::Select { field, equals }, Value::Array(items)) => items.iter().find(|item| {
-            match item.get(field) {
+        (Segment::Select { field, equals }, Value::Array(items)) => {
+            items.iter().find(|item| match item.get(field) {
                 Some(Value::String(s)) => s == equals,
                 Some(Value::Number(n)) => n.to_string() == *equals,
                 _ => false,
-            }
-        }),
+            })
+        }
         _ => None,
     }
 }
@@ -364,7 +369,10 @@ mod tests {
         });
         assert_eq!(get("usage.prompt_tokens", &rec), Some(json!(12)));
         assert_eq!(get("messages[1].content", &rec), Some(json!("hi")));
-        assert_eq!(get("messages[*].role", &rec), Some(json!(["system", "user"])));
+        assert_eq!(
+            get("messages[*].role", &rec),
+            Some(json!(["system", "user"]))
+        );
         assert_eq!(
             get("attributes[key=gen_ai.request.model].value", &rec),
             Some(json!("m1"))
@@ -385,7 +393,9 @@ mod tests {
             {"res": "r0", "spans": [{"id": "a"}, {"id": "b"}]},
             {"res": "r1", "spans": [{"id": "c"}]}
         ]});
-        let records = JsonPath::parse("rs[*].spans[*]").expect("path").expand(&doc);
+        let records = JsonPath::parse("rs[*].spans[*]")
+            .expect("path")
+            .expand(&doc);
         let ids: Vec<_> = records.iter().map(|(_, v)| v["id"].clone()).collect();
         assert_eq!(ids, vec![json!("a"), json!("b"), json!("c")]);
         let res = JsonPath::parse("$rs[*].res").expect("path");
