@@ -143,7 +143,7 @@ fn column_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
     ids.map(|id| id.chars().count())
         .max()
         .unwrap_or(0)
-        .clamp(4, 24)
+        .clamp(4, 28)
 }
 
 fn list_or_dash(items: &[String]) -> String {

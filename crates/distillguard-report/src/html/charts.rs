@@ -153,7 +153,10 @@ pub fn timeline_svg(
         })
         .collect();
     first_use.sort();
-    for (rank, (bar, model)) in first_use.iter().skip(1).enumerate() {
+    // Models in use from the campaign's first active bucket are not moves.
+    let start = first_use.first().map_or(0, |(bar, _)| *bar);
+    let moves = first_use.iter().filter(|(bar, _)| *bar > start);
+    for (rank, (bar, model)) in moves.enumerate() {
         let x = left + *bar as f64 * bar_w;
         let when = day(timeline.buckets.get(bar * merge).copied());
         let _ = write!(

@@ -19,7 +19,9 @@ const SIZE: f64 = 460.0;
 const MARGIN: f64 = 34.0;
 const STEPS: usize = 160;
 /// Node labels are drawn only for small clusters, where they stay readable.
-const LABEL_LIMIT: usize = 24;
+const LABEL_LIMIT: usize = 16;
+/// Edges drawn at full strength; denser pictures fade edges so nodes stay visible.
+const CLEAR_EDGES: f64 = 40.0;
 
 /// The drawn picture and the facts the caller reports next to it.
 pub struct ClusterGraph {
@@ -112,6 +114,11 @@ pub fn layout(n: usize, edges: &[(usize, usize, f64)]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Edge opacity in [0.15, 0.75], two decimals.
+fn coord_opacity(value: f64) -> String {
+    format!("{:.2}", value.clamp(0.15, 0.75))
+}
+
 fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
     values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
@@ -172,7 +179,7 @@ pub fn cluster_graph(
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg viewBox=\"0 0 {SIZE} {SIZE}\" width=\"{SIZE}\" height=\"{SIZE}\" role=\"img\" aria-label=\"account graph\" style=\"background:#fbfcfe;border:1px solid #e3e7ee;border-radius:10px\">"
+        "<svg viewBox=\"0 0 {SIZE} {SIZE}\" width=\"{SIZE}\" height=\"{SIZE}\" class=\"graph\" role=\"img\" aria-label=\"account graph\" style=\"background:#fbfcfe;border:1px solid #e3e7ee;border-radius:10px\">"
     );
     let at = |l: usize| {
         let (x, y) = positions.get(l).copied().unwrap_or((0.5, 0.5));
@@ -187,6 +194,7 @@ pub fn cluster_graph(
             .and_then(|&g| cluster.accounts.get(g))
             .map_or("?", String::as_str)
     };
+    let opacity = coord_opacity(0.75 * (CLEAR_EDGES / drawn_edges.len().max(1) as f64).sqrt());
     for &(a, b, weight, link_kinds) in &drawn_edges {
         let primary = link_kinds.first().map_or("link", String::as_str);
         if !kinds.iter().any(|k| k == primary) {
@@ -201,7 +209,7 @@ pub fn cluster_graph(
         let (x2, y2) = at(b);
         let _ = write!(
             svg,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\" stroke-opacity=\"0.75\"><title>{} — {}: {} (weight {weight:.2})</title></line>",
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\" stroke-opacity=\"{opacity}\"><title>{} — {}: {} (weight {weight:.2})</title></line>",
             coord(x1),
             coord(y1),
             coord(x2),

@@ -90,6 +90,7 @@ ul.ev code{background:#f1f3f7;border-radius:4px;padding:0 4px;font-size:12px;col
 @media (max-width:900px){.grid2{grid-template-columns:1fr}}
 svg{display:block;max-width:100%;height:auto}
 .plot svg{width:100%}
+svg.graph{width:100%;max-width:560px}
 .halo{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 svg text{font:11px -apple-system,"Segoe UI",Roboto,Arial,"DejaVu Sans",sans-serif;fill:#4a5467}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:var(--muted);margin-top:6px}
@@ -101,13 +102,13 @@ svg text{font:11px -apple-system,"Segoe UI",Roboto,Arial,"DejaVu Sans",sans-seri
 .note{color:var(--muted);font-size:12px;margin:6px 0 0}
 .shared dt{font-weight:600;font-size:12px;color:var(--muted);margin-top:6px}
 .shared dd{margin:2px 0 0;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;
-font-size:12px;word-break:break-all}
+font-size:12px;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;background:var(--card);font-size:13px}
 th{text-align:left;font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.4px;
 border-bottom:2px solid var(--line);padding:7px 8px;position:sticky;top:0;background:var(--card)}
 td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12px;word-break:break-all}
+td.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12px;overflow-wrap:anywhere}
 tr:hover td{background:#f8fafd}
 .tablewrap{border:1px solid var(--line);border-radius:10px;overflow:auto;max-height:720px}
 .scorebar{display:inline-block;width:56px;height:6px;background:#eceff4;border-radius:3px;margin-left:6px;vertical-align:middle}
