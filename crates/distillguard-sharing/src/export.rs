@@ -883,6 +883,42 @@ pub(crate) mod tests {
         assert_eq!(objects_of(&bundle, "campaign").len(), 1);
     }
 
+    proptest::proptest! {
+        /// Whatever the report's shared values, export never panics and every indicator it
+        /// writes reads back as exactly the values shared (quotes, backslashes, IPv6...).
+        #[test]
+        fn every_exported_indicator_imports_back(
+            user_agents in proptest::collection::vec("[ -~]{1,40}", 0..4),
+            asns in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..3),
+            octets in proptest::collection::vec(proptest::prelude::any::<[u8; 4]>(), 0..4),
+            templates in proptest::collection::vec("[0-9a-f]{8,32}", 0..3),
+        ) {
+            let mut report = sample_report();
+            report.accounts.clear();
+            report.clusters[0].accounts = vec!["acct_x".into()];
+            let shared = &mut report.clusters[0].shared;
+            shared.user_agents = user_agents;
+            shared.asns = asns;
+            shared.ips = octets.iter().map(|o| std::net::Ipv4Addr::from(*o).to_string()).collect();
+            shared.template_fps = templates;
+            let bundle = export_bundle(&report, &ExportOptions::default(), 1_767_400_000_000);
+            let indicators = objects_of(&bundle, "indicator").len();
+            let result = crate::import::import_bundle_at(&bundle, "x", 1_767_400_000_000);
+            proptest::prop_assert!(result.errors.is_empty(), "{:?}", result.errors);
+            proptest::prop_assert!(result.skipped.is_empty(), "{:?}", result.skipped);
+            proptest::prop_assert_eq!(result.indicators.len(), indicators);
+            for ua in &report.clusters[0].shared.user_agents {
+                if ua.contains("acct_x") {
+                    continue;
+                }
+                proptest::prop_assert!(result
+                    .indicators
+                    .iter()
+                    .any(|i| i.kind == IndicatorKind::UserAgent && &i.value == ua));
+            }
+        }
+    }
+
     #[test]
     fn tlp_is_configurable() {
         let opts = ExportOptions {
