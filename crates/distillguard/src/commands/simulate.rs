@@ -24,8 +24,9 @@ use distillguard_sim::{Format, Options};
 ///
 /// Scale: --scale multiplies account counts; per-account behaviour is unchanged.
 /// `default` at scale 1 is ~2,100 benign and 240 attack accounts, ~350-390k
-/// exchanges over 14 days; --scale 0.05 gives a few thousand exchanges for
-/// tests. --scale 100 reaches the publicly described size: ~24,000 attacking
+/// exchanges over 14 days; --scale 0.05 gives ~20k exchanges and --scale 0.01
+/// a few thousand, for tests (every population and campaign keeps at least one
+/// account or group). --scale 100 reaches the publicly described size: ~24,000 attacking
 /// accounts and ~16 million attack exchanges, plus ~210,000 benign accounts with
 /// more benign than attack exchanges (~35M exchanges, tens of GB uncompressed;
 /// streamed, memory bounded by accounts).
