@@ -48,6 +48,17 @@ fn verdict(total: f64, t: &Thresholds) -> Verdict {
     }
 }
 
+/// Accounts with at least one link of common control to an account outside their own
+/// declared organisation.
+fn undeclared_links(graph: &AccountGraph, accounts: usize) -> Vec<bool> {
+    let mut linked = vec![false; accounts];
+    for e in graph.edges.iter().filter(|e| !e.evidence.same_org) {
+        linked[e.a as usize] = true;
+        linked[e.b as usize] = true;
+    }
+    linked
+}
+
 fn short_hash(parts: impl Iterator<Item = String>) -> String {
     let joined: Vec<String> = parts.collect();
     format!(
@@ -171,6 +182,7 @@ pub fn report(p: Parts<'_>) -> Report {
     }
 
     // Accounts.
+    let coordinated = undeclared_links(p.graph, accounts.len());
     let mut account_reports: Vec<AccountReport> = accounts
         .iter()
         .enumerate()
@@ -201,10 +213,24 @@ pub fn report(p: Parts<'_>) -> Report {
                     evidence.truncate(MAX_EVIDENCE);
                 }
             }
+            let mut verdict = verdict(total, t);
+            let corroborated = p.findings[i].iter().any(|f| f.group == crate::detectors::Group::Intel && f.surprise > 0.0);
+            if verdict == Verdict::Attack && p.config.require_coordination && !coordinated[i] && !corroborated {
+                verdict = Verdict::Suspicious;
+                evidence.insert(
+                    0,
+                    Evidence::new(
+                        "acts_alone",
+                        round4(score_of(total)),
+                        "over the attack threshold, but shares no evidence of common control with accounts outside its own declared organisation and matches no partner indicator: held at suspicious for an analyst to review",
+                    ),
+                );
+                evidence.truncate(MAX_EVIDENCE);
+            }
             AccountReport {
                 account_id: a.stats.account_id.clone(),
                 score: round4(score_of(total)),
-                verdict: verdict(total, t),
+                verdict,
                 cluster: cluster.map(|ci| ids[ci].clone()),
                 exchanges: a.stats.exchanges,
                 evidence,
@@ -234,6 +260,7 @@ pub fn report(p: Parts<'_>) -> Report {
             "target_fpr": p.config.target_fpr,
             "suspicious_fpr": p.config.suspicious_fpr,
             "assumed_max_prevalence": p.config.assumed_max_prevalence,
+            "require_coordination": p.config.require_coordination,
             "graph": {
                 "edges": p.graph.edges.len(),
                 "candidate_pairs": p.graph.candidate_pairs,

@@ -7,8 +7,10 @@ use distillguard_graph::links;
 use distillguard_model::Capability;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-/// Shared templates between two clusters needed to call them one campaign.
-pub const MIN_SHARED_TEMPLATES: usize = 2;
+/// Overlap (Jaccard) of two clusters' shared template sets needed to call them one
+/// campaign: one playbook, most of its templates in common. Infrastructure alone (a
+/// proxy service's networks and clients) can serve several operators and is not enough.
+pub const MIN_TEMPLATE_JACCARD: f64 = 0.5;
 
 /// Indicators of one cluster that other clusters of its campaign would share.
 #[derive(Debug, Default)]
@@ -66,10 +68,15 @@ pub fn group(indicators: &[ClusterIndicators]) -> Vec<Vec<usize>> {
         for j in (i + 1)..n {
             let a = &indicators[i];
             let b = &indicators[j];
-            let templates = a.templates.intersection(&b.templates).count();
-            let same = templates >= MIN_SHARED_TEMPLATES
-                || a.payments.intersection(&b.payments).next().is_some()
-                || (templates >= 1 && a.clients.intersection(&b.clients).next().is_some());
+            let shared = a.templates.intersection(&b.templates).count();
+            let union = a.templates.len() + b.templates.len() - shared;
+            let jaccard = if union == 0 {
+                0.0
+            } else {
+                shared as f64 / union as f64
+            };
+            let same = (shared >= 2 && jaccard >= MIN_TEMPLATE_JACCARD)
+                || a.payments.intersection(&b.payments).next().is_some();
             if same {
                 let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
                 parent[ri.max(rj)] = ri.min(rj);

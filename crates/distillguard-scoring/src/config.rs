@@ -43,6 +43,10 @@ pub struct RawScoring {
     pub null_rounds: usize,
     /// Seed of the calibration null (results are deterministic for a seed).
     pub seed: u64,
+    /// An `attack` verdict needs evidence of common control with other accounts that
+    /// no declared organisation explains (or a partner indicator); a lone account over
+    /// the threshold is held at `suspicious` for review.
+    pub require_coordination: bool,
 }
 
 impl Default for RawScoring {
@@ -57,6 +61,7 @@ impl Default for RawScoring {
             min_cluster_size: 3,
             null_rounds: 20,
             seed: 7,
+            require_coordination: true,
         }
     }
 }
@@ -102,6 +107,7 @@ pub struct Config {
     pub min_cluster_size: usize,
     pub null_rounds: usize,
     pub seed: u64,
+    pub require_coordination: bool,
     pub graph: distillguard_graph::GraphConfig,
 }
 
@@ -160,6 +166,7 @@ impl RawConfig {
             min_cluster_size: s.min_cluster_size.max(2),
             null_rounds: s.null_rounds,
             seed: s.seed,
+            require_coordination: s.require_coordination,
             graph: distillguard_graph::GraphConfig {
                 edge_threshold: g.edge_threshold,
                 chain_neighbours: g.chain_neighbours,

@@ -35,6 +35,8 @@ enum Command {
     Eval(commands::eval::Args),
     Simulate(commands::simulate::Args),
     Demo(commands::demo::Args),
+    Serve(commands::serve::Args),
+    Intel(commands::intel::Args),
 }
 
 fn main() {
@@ -52,6 +54,8 @@ fn main() {
         Command::Eval(args) => commands::eval::run(args),
         Command::Simulate(args) => commands::simulate::run(args),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Intel(args) => commands::intel::run(args),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");

@@ -60,37 +60,15 @@ impl Harvest {
         self.assess_values(distinct_items(a), novel_tokens(a), "account")
     }
 
-    /// Assesses a whole cluster's harvest. A group of accounts together harvests more
-    /// than any one ordinary account, so the reference is the heaviest ordinary
-    /// accounts (the 99th percentile), not the median.
+    /// Assesses a whole cluster's harvest against the same baseline as one account: a
+    /// cluster exists only where accounts share evidence of common control, so its
+    /// combined harvest is what that one controller collected.
     pub fn assess_aggregate(&self, items: f64, tokens: f64) -> Vec<Finding> {
-        let items_ref = Baseline {
-            median: self.items.p99,
-            ..self.items
-        };
-        let tokens_ref = Baseline {
-            median: self.tokens.p99,
-            ..self.tokens
-        };
-        Harvest {
-            items: items_ref,
-            tokens: tokens_ref,
-        }
-        .assess_values_against(items, tokens, "group of accounts", self)
+        self.assess_values(items, tokens, "group of accounts")
     }
 
     /// Assesses a harvest given directly.
     pub fn assess_values(&self, items: f64, tokens: f64, who: &str) -> Vec<Finding> {
-        self.assess_values_against(items, tokens, who, self)
-    }
-
-    fn assess_values_against(
-        &self,
-        items: f64,
-        tokens: f64,
-        who: &str,
-        quoted: &Harvest,
-    ) -> Vec<Finding> {
         let items_s = self.items.surprise((1.0 + items).log10(), 8.0);
         let tokens_s = self.tokens.surprise((1.0 + tokens).log10(), 8.0);
         let (surprise, signal, value) = if tokens_s > items_s {
@@ -102,9 +80,9 @@ impl Harvest {
             "this {who} asked {} effectively distinct prompts (repeats discounted) on the capabilities distillation targets and received {} output tokens on them; the median account asks {} (90% ask fewer than {}, 99% fewer than {})",
             compact(items),
             compact(tokens),
-            compact(10f64.powf(quoted.items.median) - 1.0),
-            compact(10f64.powf(quoted.items.p90) - 1.0),
-            compact(10f64.powf(quoted.items.p99) - 1.0),
+            compact(10f64.powf(self.items.median) - 1.0),
+            compact(10f64.powf(self.items.p90) - 1.0),
+            compact(10f64.powf(self.items.p99) - 1.0),
         );
         vec![Finding {
             group: Group::Harvest,

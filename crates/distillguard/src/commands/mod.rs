@@ -3,6 +3,8 @@
 pub mod analyze;
 pub mod demo;
 pub mod eval;
+pub mod intel;
+pub mod serve;
 pub mod simulate;
 
 /// An error the user caused: unusable arguments or input that could not be read at
