@@ -301,3 +301,22 @@ pub const FARM_EMAIL_DOMAINS: &[&str] = &[
     "inbox.lv",
     "tuta.io",
 ];
+
+/// School and university email domains (education pathway).
+pub const SCHOOL_DOMAINS: &[&str] = &[
+    "lincoln-high.edu",
+    "riverside.edu",
+    "st-marys.ac.uk",
+    "westfield.edu",
+    "hillcrest-academy.org",
+    "oakwood.k12.us",
+    "unisouth.edu",
+    "campus.tum.de",
+    "student.unimelb.edu.au",
+    "mail.ecnu.edu.cn",
+    "stu.pku.edu.cn",
+    "iitb.ac.in",
+    "etu.univ-lyon1.fr",
+    "student.kuleuven.be",
+    "g.ucla.edu",
+];

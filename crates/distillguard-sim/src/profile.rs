@@ -224,22 +224,7 @@ pub fn class(scenario: &Scenario, seed: u64, population: u32, group: u32) -> Cla
         school,
         utc_offset,
         created,
-        email_domain: format!(
-            "{}.edu",
-            rng::pick_str(
-                &mut rng,
-                &[
-                    "lincoln",
-                    "riverside",
-                    "st-marys",
-                    "westfield",
-                    "hillcrest",
-                    "oakwood",
-                    "unisouth",
-                    "tum-campus"
-                ]
-            )
-        ),
+        email_domain: rng::pick_str(&mut rng, net::SCHOOL_DOMAINS).to_string(),
         payment_fp: if rng::chance(&mut rng, 0.3) {
             Some(payment_fp(key ^ 0x77))
         } else {
@@ -411,14 +396,23 @@ pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mu
                 population: pop.name.clone(),
             };
             match pop.kind {
-                PopulationKind::Individual => Profile {
-                    account_type: if rng::chance(rng, 0.1) {
-                        "startup"
+                PopulationKind::Individual => {
+                    if rng::chance(rng, 0.1) {
+                        // Startup-programme credits, sometimes without a card on file.
+                        let payment_fp = if rng::chance(rng, 0.3) {
+                            None
+                        } else {
+                            base.payment_fp.clone()
+                        };
+                        Profile {
+                            account_type: "startup",
+                            payment_fp,
+                            ..base
+                        }
                     } else {
-                        "individual"
-                    },
-                    ..base
-                },
+                        base
+                    }
+                }
                 PopulationKind::CodingPower => Profile {
                     account_type: rng::pick_str(
                         rng,
@@ -521,10 +515,20 @@ pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mu
                 asn: 20473,
                 country: "US",
             });
-            let payment = if rng::chance(rng, camp.payment_sharing) {
+            let programme = distillguard_model::AccountType::parse(account_type).is_programme();
+            let payment = if programme && rng::chance(rng, 0.3) {
+                // Programme credits: no card on file.
+                None
+            } else if rng::chance(rng, camp.payment_sharing) {
                 rng::pick(rng, &cl.payment_fps).cloned()
             } else {
                 Some(payment_fp(id_key ^ 0x4321))
+            };
+            // Education sign-ups need a school address: bought or borrowed ones.
+            let email_domain = if account_type == "education" {
+                rng::pick_str(rng, net::SCHOOL_DOMAINS)
+            } else {
+                rng::pick_str(rng, net::FARM_EMAIL_DOMAINS)
             };
             Profile {
                 index,
@@ -533,7 +537,7 @@ pub fn profile(scenario: &Scenario, plan: &Plan, seed: u64, index: u64, rng: &mu
                 account_type,
                 created: cl.created + burst,
                 payment_fp: payment,
-                email_domain: rng::pick_str(rng, net::FARM_EMAIL_DOMAINS).to_string(),
+                email_domain: email_domain.to_string(),
                 country: signup.country,
                 utc_offset: net::utc_offset(signup.country),
                 signup,
