@@ -62,3 +62,31 @@ fn even_evasive_attackers_still_harvest_lots_of_output() {
         "attack median output {attack_median} vs benign {benign_median}"
     );
 }
+
+#[test]
+fn the_filler_knob_mixes_in_ordinary_requests() {
+    let thinking_share = |filler: f64| -> f64 {
+        let mut scenario = scenario::load("default")
+            .expect("default")
+            .with_filler(filler)
+            .expect("valid filler")
+            .scaled(0.05);
+        scenario.populations.clear();
+        let plan = Plan::build(&scenario, 2);
+        let (mut thinking, mut total) = (0usize, 0usize);
+        for index in 0..plan.len() as u64 {
+            let (_, exchanges) = traffic::account_traffic(&scenario, &plan, 2, index);
+            thinking += exchanges
+                .iter()
+                .filter(|e| e.thinking == Some(true))
+                .count();
+            total += exchanges.len();
+        }
+        thinking as f64 / total.max(1) as f64
+    };
+    let none = thinking_share(0.0);
+    let most = thinking_share(0.7);
+    // Harvesting requests think ~90% of the time, filler ~5%.
+    assert!(none > 0.8, "{none}");
+    assert!(most < 0.45, "{most}");
+}

@@ -67,6 +67,26 @@ pub(super) fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cl
         }
     }
     let weights: Vec<f64> = campaign.capabilities.iter().map(|(_, w)| *w).collect();
+    // Paraphrasing campaigns also vary their agent harness per account: a subset of
+    // the campaign's tools plus a few of the account's own.
+    let toolset = if campaign.paraphrase >= 0.5 {
+        let mut tools: Vec<&'static str> = ctx
+            .style
+            .toolset
+            .iter()
+            .copied()
+            .filter(|_| !rng::chance(rng, 0.3))
+            .collect();
+        for _ in 0..rng::range(rng, 0, 3) {
+            let extra = rng::pick_str(rng, crate::pools::ORCHESTRATION_TOOLS);
+            if !tools.contains(&extra) {
+                tools.push(extra);
+            }
+        }
+        tools
+    } else {
+        ctx.style.toolset.clone()
+    };
     let from = profile.created.max(campaign.start).max(scenario.start);
     let to = campaign.end;
     if from >= to {
@@ -165,7 +185,10 @@ pub(super) fn attacker(gen: &mut Gen<'_>, rng: &mut Rng, plan: &Plan, c: u32, cl
                     .map(|(cap, _)| *cap)
                     .unwrap_or(Capability::Reasoning);
                 let serial = gen.out.len() as u64;
-                let prompt = prompts::attack(rng, &ctx.style, capability, serial);
+                let mut prompt = prompts::attack(rng, &ctx.style, capability, serial);
+                if !prompt.tools.is_empty() {
+                    prompt.tools.clone_from(&toolset);
+                }
                 let turns = if capability == Capability::ToolUse {
                     1 + 2 * rng::range(rng, 0, 12) as u32
                 } else {
