@@ -16,6 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scenario = distillguard_sim::load(name)?.scaled(scale);
     let options = distillguard_sim::Options {
         format,
+        scale,
         ..Default::default()
     };
     let started = Instant::now();

@@ -41,6 +41,8 @@ pub struct Options {
     pub accounts_per_shard: usize,
     /// zstd level.
     pub level: i32,
+    /// The scale the scenario was scaled by (recorded in `populations.json` only).
+    pub scale: f64,
 }
 
 impl Default for Options {
@@ -50,6 +52,7 @@ impl Default for Options {
             format: Format::JsonlZst,
             accounts_per_shard: 1024,
             level: 3,
+            scale: 1.0,
         }
     }
 }
@@ -66,6 +69,9 @@ pub struct GroupCounts {
     /// Unique exchanges (duplicates not counted).
     pub exchanges: u64,
     pub duplicates: u64,
+    /// Campaigns: the behaviour knobs they ran with (filler, paraphrase, pacing...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
 }
 
 /// What was generated (also written as `populations.json`).
@@ -74,6 +80,7 @@ pub struct Summary {
     pub scenario: String,
     pub description: String,
     pub seed: u64,
+    pub scale: f64,
     pub from: String,
     pub to: String,
     pub release: Option<ModelRelease>,
@@ -352,6 +359,7 @@ fn summarise(
             },
             exchanges,
             duplicates,
+            settings: None,
         });
     }
     let mut campaigns = Vec::new();
@@ -366,6 +374,7 @@ fn summarise(
             groups: sizes.len() as u64,
             exchanges,
             duplicates,
+            settings: Some(campaign_settings(campaign)),
         });
     }
     let attack_accounts = campaigns.iter().map(|c| c.accounts).sum();
@@ -381,6 +390,7 @@ fn summarise(
         scenario: scenario.name.clone(),
         description: scenario.description.clone(),
         seed: options.seed,
+        scale: options.scale,
         from: format_timestamp(scenario.start),
         to: format_timestamp(scenario.end),
         release,
@@ -395,6 +405,39 @@ fn summarise(
         campaigns,
         files,
     }
+}
+
+fn campaign_settings(campaign: &crate::scenario::Campaign) -> serde_json::Value {
+    let capabilities: serde_json::Map<String, serde_json::Value> = campaign
+        .capabilities
+        .iter()
+        .map(|(cap, weight)| (cap.as_str().to_string(), serde_json::json!(weight)))
+        .collect();
+    serde_json::json!({
+        "capabilities": capabilities,
+        "from": format_timestamp(campaign.start),
+        "to": format_timestamp(campaign.end),
+        "mean_exchanges_per_account": campaign.exchanges,
+        "filler": campaign.filler,
+        "paraphrase": campaign.paraphrase,
+        "templates": campaign.templates,
+        "ip_rotation": campaign.ip_rotation,
+        "proxy_pool": campaign.proxy_pool,
+        "residential_proxy": campaign.residential_proxy,
+        "pacing": match campaign.pacing {
+            crate::scenario::Pacing::Machine => "machine",
+            crate::scenario::Pacing::Human => "human",
+        },
+        "sync": campaign.sync,
+        "payment_sharing": campaign.payment_sharing,
+        "account_age_days": campaign.account_age_days,
+        "ua_diversity": campaign.ua_diversity,
+        "thinking": campaign.thinking,
+        "logprobs": campaign.logprobs,
+        "max_tokens": campaign.max_tokens,
+        "new_model_shift": campaign.new_model_shift,
+        "shift_hours": campaign.shift_hours,
+    })
 }
 
 /// The label kind of an account role (for tests and tools).

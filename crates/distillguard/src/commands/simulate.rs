@@ -86,6 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             EventFormat::Jsonl => Format::Jsonl,
         },
         accounts_per_shard: args.accounts_per_shard,
+        scale: args.scale,
         ..Options::default()
     };
     let bar = if std::io::stderr().is_terminal() {
