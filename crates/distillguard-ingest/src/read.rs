@@ -4,11 +4,12 @@
 //! In: the file list and [`ReadOptions`]. Out: [`IngestEvent`]s to the caller's sink
 //! (batches, rejects, progress) and the final [`IngestStats`].
 //!
-//! How: one thread ([`crate::source`]) decompresses and cuts files into blocks of whole
-//! lines and sends them through a bounded channel; this thread takes the blocks that are
-//! ready (up to two per worker), parses them in parallel on rayon, then, in input order,
-//! drops duplicate request ids, counts, and hands full batches to the sink. Memory is
-//! bounded by the channel and the wave: a few blocks of `block_bytes` and their records.
+//! How: one thread (`source`) decompresses and cuts files into blocks of whole lines
+//! and sends them through a bounded channel; a parser thread takes the blocks that are
+//! ready (up to two per rayon worker) and parses them in parallel on rayon; the calling
+//! thread then, in input order, drops duplicate request ids, counts, and hands full
+//! batches to the sink while the next blocks are parsed. Memory is bounded by the two
+//! channels: a few blocks of `block_bytes` and their records.
 //! The output (batches concatenated, rejects, stats) does not depend on block or batch
 //! size, nor on the number of threads.
 
@@ -97,42 +98,56 @@ pub fn read_exchanges(
         },
         bytes_total,
         file_has_content: false,
+        file_lines_before: 0,
         events,
     };
     let canonical = Mapping::canonical();
     std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel::<Piece>(wave_size);
-        let producer = scope.spawn(move || source::produce(files, opts, tx));
-        let mut wave: Vec<Piece> = Vec::with_capacity(wave_size);
-        let mut sink_result = Ok(());
-        'read: loop {
-            match rx.recv() {
-                Ok(piece) => wave.push(piece),
-                Err(_) => break,
-            }
-            while wave.len() < wave_size {
-                match rx.try_recv() {
-                    Ok(piece) => wave.push(piece),
-                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+        // source → (pieces) → parser → (parsed waves) → this thread: consumer and sink.
+        // Both channels are bounded, so memory is too; the sink's work overlaps parsing.
+        let (piece_tx, piece_rx) = sync_channel::<Piece>(wave_size);
+        let (parsed_tx, parsed_rx) = sync_channel::<Vec<Parsed>>(1);
+        let producer = scope.spawn(move || source::produce(files, opts, piece_tx));
+        let canonical = &canonical;
+        let parser = scope.spawn(move || {
+            let mut wave: Vec<Piece> = Vec::with_capacity(wave_size);
+            while let Ok(piece) = piece_rx.recv() {
+                wave.push(piece);
+                while wave.len() < wave_size {
+                    match piece_rx.try_recv() {
+                        Ok(piece) => wave.push(piece),
+                        Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+                    }
+                }
+                let parsed: Vec<Parsed> = std::mem::take(&mut wave)
+                    .into_par_iter()
+                    .map(|piece| parse_piece(piece, opts, canonical))
+                    .collect();
+                if parsed_tx.send(parsed).is_err() {
+                    // The consumer stopped; dropping the receiver stops the producer.
+                    break;
                 }
             }
-            let parsed: Vec<Parsed> = std::mem::take(&mut wave)
-                .into_par_iter()
-                .map(|piece| parse_piece(piece, opts, &canonical))
-                .collect();
-            for piece in parsed {
+        });
+        let mut sink_result = Ok(());
+        'consume: for wave in parsed_rx.iter() {
+            for piece in wave {
                 if let Err(e) = consumer.take(piece) {
                     sink_result = Err(e);
-                    break 'read;
+                    break 'consume;
                 }
             }
         }
-        // Dropping the receiver makes the producer stop at its next send.
-        drop(rx);
+        // Hanging up makes the parser, then the producer, stop at their next send.
+        drop(parsed_rx);
+        let parsed_ok = parser.join().is_ok();
         let produced = producer
             .join()
             .unwrap_or_else(|_| Err(IngestError::Sink("the reader thread panicked".into())));
         sink_result?;
+        if !parsed_ok {
+            return Err(IngestError::Sink("the parser thread panicked".into()));
+        }
         produced
     })?;
     consumer.finish()?;
@@ -147,6 +162,8 @@ struct Parsed {
     blank_lines: u64,
     /// Exchanges with the hash of their request id, in input order.
     exchanges: Vec<(Exchange, Option<u64>)>,
+    /// Rejects with their line number counted from this piece's first line (1-based);
+    /// the consumer, which knows how many lines came before, makes it absolute.
     rejects: Vec<(u64, RejectReason)>,
     end_of_file: bool,
 }
@@ -164,43 +181,47 @@ fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed 
     let mapping = opts.mapping.as_ref();
     let mut results = Vec::new();
     match piece.chunk {
-        Chunk::Lines { first_line, bytes } => {
+        Chunk::Lines { bytes } => {
             let bytes = bytes.as_slice();
             let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-            parsed
-                .exchanges
-                .reserve(memchr::memchr_iter(b'\n', body).count() + 1);
-            for (offset, line) in body.split(|&b| b == b'\n').enumerate() {
-                let line_no = first_line + offset as u64;
-                parsed.lines += 1;
+            let mut start = 0;
+            let mut line_in_piece = 0u64;
+            loop {
+                let end = memchr::memchr(b'\n', &body[start..]).map_or(body.len(), |i| start + i);
+                let line = &body[start..end];
+                line_in_piece += 1;
                 if line.len() <= opts.max_line_bytes && is_blank(line) {
                     parsed.blank_lines += 1;
-                    continue;
+                } else {
+                    parse_line_into(line, mapping, opts.max_line_bytes, &mut results);
+                    parsed.take_results(line_in_piece, &mut results);
                 }
-                parse_line_into(line, mapping, opts.max_line_bytes, &mut results);
-                parsed.take_results(line_no, &mut results);
+                if end == body.len() {
+                    break;
+                }
+                start = end + 1;
             }
+            parsed.lines = line_in_piece;
         }
-        Chunk::Oversized { line } => {
-            parsed.lines += 1;
+        Chunk::Oversized => {
+            parsed.lines = 1;
             parsed.rejects.push((
-                line,
+                1,
                 RejectReason::LineTooLong {
                     max_bytes: opts.max_line_bytes,
                 },
             ));
         }
-        Chunk::Failed { line, message } => {
-            parsed
-                .rejects
-                .push((line, RejectReason::Truncated(message)));
+        Chunk::Failed { message } => {
+            // Not a line of its own: it names the line the stream broke at.
+            parsed.rejects.push((1, RejectReason::Truncated(message)));
         }
-        Chunk::Rows { first_row, batch } => {
+        Chunk::Rows { batch } => {
             let mapping = mapping.unwrap_or(canonical);
             for (offset, row) in crate::parquet_rows::rows(&batch).iter().enumerate() {
                 parsed.lines += 1;
                 mapping.apply(row, &mut results);
-                parsed.take_results(first_row + offset as u64, &mut results);
+                parsed.take_results(offset as u64 + 1, &mut results);
             }
         }
         Chunk::Document { bytes } => {
@@ -245,6 +266,8 @@ struct Consumer<'a> {
     bytes_total: u64,
     /// Whether the current file gave any record or reject so far.
     file_has_content: bool,
+    /// Lines of the current file before the piece being taken.
+    file_lines_before: u64,
     events: &'a mut dyn FnMut(IngestEvent) -> Result<(), SinkError>,
 }
 
@@ -280,9 +303,11 @@ impl Consumer<'_> {
         if !piece.rejects.is_empty() || !piece.exchanges.is_empty() {
             self.file_has_content = true;
         }
-        for (line, reason) in piece.rejects {
+        for (line_in_piece, reason) in piece.rejects {
+            let line = self.file_lines_before + line_in_piece;
             self.reject(piece.file_index, line, reason)?;
         }
+        self.file_lines_before += piece.lines;
         let batch_size = self.opts.batch_size.max(1);
         for (ex, hash) in piece.exchanges {
             if let Some(hash) = hash {
@@ -305,6 +330,7 @@ impl Consumer<'_> {
                 self.reject(piece.file_index, 0, RejectReason::EmptyFile)?;
             }
             self.file_has_content = false;
+            self.file_lines_before = 0;
         }
         let progress = IngestEvent::Progress {
             bytes_done: piece.bytes_done.min(self.bytes_total),

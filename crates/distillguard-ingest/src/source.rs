@@ -26,15 +26,17 @@ use crate::ReadOptions;
 
 /// What one piece of input holds.
 pub(crate) enum Chunk {
-    /// Whole lines (the last one may lack its newline at the end of a file).
-    Lines { first_line: u64, bytes: Vec<u8> },
-    /// A line longer than `max_line_bytes`, skipped without buffering it.
-    Oversized { line: u64 },
-    /// The stream could not be read on from `line` (truncated or corrupt compression,
-    /// an unreadable Parquet file). Lines before it were sent.
-    Failed { line: u64, message: String },
-    /// Rows of a Parquet file; `first_row` is 1-based.
-    Rows { first_row: u64, batch: RecordBatch },
+    /// Whole lines (the last one may lack its newline at the end of a file). Line
+    /// numbers are not counted here (this thread is the serial part of the pipeline):
+    /// the consumer numbers lines from the counts the parser returns.
+    Lines { bytes: Vec<u8> },
+    /// One line longer than `max_line_bytes`, skipped without buffering it.
+    Oversized,
+    /// The stream could not be read on from the next line (truncated or corrupt
+    /// compression, an unreadable Parquet file). Lines before it were sent.
+    Failed { message: String },
+    /// Rows of a Parquet file, in order.
+    Rows { batch: RecordBatch },
     /// A whole `.json` document (one record, an array of records, or what the mapping's
     /// `records` path expands).
     Document { bytes: Vec<u8> },
@@ -233,10 +235,6 @@ fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, target: usize) -> (bool, Optio
     result
 }
 
-fn count_lines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
 fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), IngestError> {
     let Decoded {
         mut reader,
@@ -246,7 +244,6 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
     let block_bytes = opts.block_bytes.max(1);
     let max_line = opts.max_line_bytes.max(1);
     let mut buf: Vec<u8> = Vec::with_capacity(block_bytes);
-    let mut line_no: u64 = 1;
     let mut target = block_bytes;
     loop {
         let (ended, error) = fill(reader.as_mut(), &mut buf, target);
@@ -255,15 +252,7 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
             // part of what the failure lost.
             if let Some(last_newline) = memchr::memrchr(b'\n', &buf) {
                 buf.truncate(last_newline + 1);
-                let lines = count_lines(&buf);
-                out.send(
-                    Chunk::Lines {
-                        first_line: line_no,
-                        bytes: buf,
-                    },
-                    raw_count.get(),
-                );
-                line_no += lines;
+                out.send(Chunk::Lines { bytes: buf }, raw_count.get());
             }
             if compression == Compression::None {
                 return Err(IngestError::Read {
@@ -273,8 +262,7 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
             }
             out.send(
                 Chunk::Failed {
-                    line: line_no,
-                    message: format!("{error} (at line {line_no})"),
+                    message: error.to_string(),
                 },
                 raw_count.get(),
             );
@@ -287,15 +275,7 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
             Some(last_newline) => {
                 let mut rest = buf.split_off(last_newline + 1);
                 rest.reserve(block_bytes.saturating_sub(rest.len()));
-                let lines = count_lines(&buf);
-                out.send(
-                    Chunk::Lines {
-                        first_line: line_no,
-                        bytes: buf,
-                    },
-                    raw_count.get(),
-                );
-                line_no += lines;
+                out.send(Chunk::Lines { bytes: buf }, raw_count.get());
                 buf = rest;
                 target = block_bytes;
             }
@@ -303,7 +283,6 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
                 // The last line, without a newline.
                 out.send(
                     Chunk::Lines {
-                        first_line: line_no,
                         bytes: std::mem::take(&mut buf),
                     },
                     raw_count.get(),
@@ -312,7 +291,7 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
             }
             None if buf.len() > max_line => {
                 // Longer than the cap: skip to the next newline without keeping it.
-                out.send(Chunk::Oversized { line: line_no }, raw_count.get());
+                out.send(Chunk::Oversized, raw_count.get());
                 buf.clear();
                 loop {
                     let (ended, error) = fill(reader.as_mut(), &mut buf, block_bytes);
@@ -325,8 +304,7 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
                         }
                         out.send(
                             Chunk::Failed {
-                                line: line_no,
-                                message: format!("{error} (at line {line_no})"),
+                                message: error.to_string(),
                             },
                             raw_count.get(),
                         );
@@ -341,7 +319,6 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
                         return Ok(());
                     }
                 }
-                line_no += 1;
                 target = block_bytes;
             }
             None => {
@@ -375,7 +352,6 @@ fn read_document(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<()
         }
         out.send(
             Chunk::Failed {
-                line: 1,
                 message: error.to_string(),
             },
             raw_count.get(),
@@ -385,7 +361,6 @@ fn read_document(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<()
     if bytes.len() as u64 > cap {
         out.send(
             Chunk::Failed {
-                line: 1,
                 message: format!(
                     "document larger than {} bytes (max_document_bytes); use JSON lines",
                     opts.max_document_bytes
@@ -417,7 +392,6 @@ fn read_parquet(
         Err(e) => {
             out.send(
                 Chunk::Failed {
-                    line: 0,
                     message: format!("not a readable Parquet file: {e}"),
                 },
                 size,
@@ -432,7 +406,6 @@ fn read_parquet(
         Err(e) => {
             out.send(
                 Chunk::Failed {
-                    line: 0,
                     message: format!("not a readable Parquet file: {e}"),
                 },
                 size,
@@ -446,19 +419,12 @@ fn read_parquet(
             Ok(batch) => {
                 let rows = batch.num_rows() as u64;
                 let done = size.saturating_mul(next_row - 1 + rows) / total_rows;
-                out.send(
-                    Chunk::Rows {
-                        first_row: next_row,
-                        batch,
-                    },
-                    done.min(size),
-                );
+                out.send(Chunk::Rows { batch }, done.min(size));
                 next_row += rows;
             }
             Err(e) => {
                 out.send(
                     Chunk::Failed {
-                        line: next_row,
                         message: format!("Parquet read failed: {e}"),
                     },
                     size,
