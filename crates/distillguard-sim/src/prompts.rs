@@ -259,7 +259,13 @@ pub fn benign(rng: &mut Rng, capability: Capability) -> Prompt {
             prompt
         }
         Capability::Vision => {
-            let mut prompt = Prompt::new(capability, rng::pick_str(rng, VISION_ASKS).to_string());
+            let mut text = format!("{opener}{}", rng::pick_str(rng, VISION_ASKS));
+            if rng::chance(rng, 0.4) {
+                // What the user already knows about the picture.
+                text.push_str(" For context: ");
+                text.push_str(pick_owned(rng, &c.social));
+            }
+            let mut prompt = Prompt::new(capability, text);
             prompt.images = if rng::chance(rng, 0.85) { 1 } else { 2 };
             prompt
         }
@@ -326,7 +332,7 @@ pub fn benign(rng: &mut Rng, capability: Capability) -> Prompt {
                 _ => format!("{opener}{}", pick_owned(rng, &c.puzzles)),
             };
             let mut prompt = Prompt::new(capability, text);
-            if rng::chance(rng, 0.45) {
+            if rng::chance(rng, 0.55) {
                 // People paste the situation or document they are asking about.
                 let pasted = if rng::chance(rng, 0.5) {
                     pick_owned(rng, &c.stories)
@@ -632,11 +638,13 @@ pub fn app_request(rng: &mut Rng, kind: &str, brand: &str) -> Prompt {
         }
         "copy" => {
             let text = format!(
-                "Product: {} by {brand}. Features: {}, {}. Audience: {}.",
+                "Product: {} by {brand}. SKU {n}. Features: {}, {}. Audience: {}. Price band: {}. Previous description (rewrite, keep facts): {}",
                 rng::pick_str(rng, CREATIVE_SUBJECTS),
                 rng::pick_str(rng, AGENT_FEATURES),
                 rng::pick_str(rng, CREATIVE_TONES),
-                rng::pick_str(rng, DATA_VALUES)
+                rng::pick_str(rng, DATA_VALUES),
+                rng::pick_str(rng, &["budget", "mid-range", "premium"]),
+                pick_owned(rng, &c.social)
             );
             Prompt::new(Capability::Creative, text)
         }
