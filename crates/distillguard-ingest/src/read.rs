@@ -20,6 +20,7 @@ use distillguard_model::{Exchange, Millis};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::canonical::parse_canonical;
 use crate::dedup::SeenIds;
 use crate::error::{IngestError, Reject, RejectReason};
 use crate::line::{is_blank, parse_document, parse_line_into};
@@ -160,8 +161,9 @@ struct Parsed {
     bytes_done: u64,
     lines: u64,
     blank_lines: u64,
-    /// Exchanges with the hash of their request id, in input order.
-    exchanges: Vec<(Exchange, Option<u64>)>,
+    /// Exchanges in input order, and the hash of each one's request id.
+    exchanges: Vec<Exchange>,
+    id_hashes: Vec<Option<u64>>,
     /// Rejects with their line number counted from this piece's first line (1-based);
     /// the consumer, which knows how many lines came before, makes it absolute.
     rejects: Vec<(u64, RejectReason)>,
@@ -175,6 +177,7 @@ fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed 
         lines: 0,
         blank_lines: 0,
         exchanges: Vec::new(),
+        id_hashes: Vec::new(),
         rejects: Vec::new(),
         end_of_file: false,
     };
@@ -192,6 +195,17 @@ fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed 
                 line_in_piece += 1;
                 if line.len() <= opts.max_line_bytes && is_blank(line) {
                     parsed.blank_lines += 1;
+                } else if mapping.is_none() && line.len() <= opts.max_line_bytes {
+                    // The fast path, without the intermediate results vector.
+                    match std::str::from_utf8(line) {
+                        Ok(text) => match parse_canonical(text) {
+                            Ok(ex) => parsed.push_exchange(ex),
+                            Err(reason) => parsed.rejects.push((line_in_piece, reason)),
+                        },
+                        Err(_) => parsed
+                            .rejects
+                            .push((line_in_piece, RejectReason::InvalidUtf8)),
+                    }
                 } else {
                     parse_line_into(line, mapping, opts.max_line_bytes, &mut results);
                     parsed.take_results(line_in_piece, &mut results);
@@ -243,17 +257,20 @@ impl Parsed {
     fn take_results(&mut self, line_no: u64, results: &mut Vec<Result<Exchange, RejectReason>>) {
         for result in results.drain(..) {
             match result {
-                Ok(ex) => {
-                    let hash = ex
-                        .request_id
-                        .as_deref()
-                        .filter(|id| !id.is_empty())
-                        .map(SeenIds::hash_id);
-                    self.exchanges.push((ex, hash));
-                }
+                Ok(ex) => self.push_exchange(ex),
                 Err(reason) => self.rejects.push((line_no, reason)),
             }
         }
+    }
+
+    fn push_exchange(&mut self, ex: Exchange) {
+        let hash = ex
+            .request_id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .map(SeenIds::hash_id);
+        self.id_hashes.push(hash);
+        self.exchanges.push(ex);
     }
 }
 
@@ -308,23 +325,25 @@ impl Consumer<'_> {
             self.reject(piece.file_index, line, reason)?;
         }
         self.file_lines_before += piece.lines;
-        let batch_size = self.opts.batch_size.max(1);
-        for (ex, hash) in piece.exchanges {
-            if let Some(hash) = hash {
-                if !self.seen.insert(hash) {
-                    self.stats.duplicates += 1;
-                    continue;
-                }
+        let mut exchanges = piece.exchanges;
+        // Drop duplicates in place (first copy wins), counting as we go.
+        let mut hashes = piece.id_hashes.into_iter();
+        let seen = &mut self.seen;
+        let mut duplicates = 0;
+        exchanges.retain(|_| match hashes.next().flatten() {
+            Some(hash) if !seen.insert(hash) => {
+                duplicates += 1;
+                false
             }
-            self.stats.exchanges += 1;
+            _ => true,
+        });
+        self.stats.duplicates += duplicates;
+        self.stats.exchanges += exchanges.len() as u64;
+        for ex in &exchanges {
             self.stats.min_ts = Some(self.stats.min_ts.map_or(ex.ts, |m| m.min(ex.ts)));
             self.stats.max_ts = Some(self.stats.max_ts.map_or(ex.ts, |m| m.max(ex.ts)));
-            self.pending.push(ex);
-            if self.pending.len() >= batch_size {
-                let batch = std::mem::replace(&mut self.pending, Vec::with_capacity(batch_size));
-                self.emit(IngestEvent::Batch(batch))?;
-            }
         }
+        self.batch(exchanges)?;
         if piece.end_of_file {
             if !self.file_has_content {
                 self.reject(piece.file_index, 0, RejectReason::EmptyFile)?;
@@ -337,6 +356,33 @@ impl Consumer<'_> {
             bytes_total: self.bytes_total,
         };
         self.emit(progress)
+    }
+
+    /// Hands exchanges on in batches of exactly `batch_size` (the last one of the read
+    /// may be smaller). A piece that fills a batch on its own is handed on without
+    /// copying it.
+    fn batch(&mut self, mut exchanges: Vec<Exchange>) -> Result<(), IngestError> {
+        let batch_size = self.opts.batch_size.max(1);
+        if self.pending.is_empty() && exchanges.len() == batch_size {
+            return self.emit(IngestEvent::Batch(exchanges));
+        }
+        while !exchanges.is_empty() {
+            let room = batch_size - self.pending.len();
+            if self.pending.is_empty() && exchanges.len() >= batch_size {
+                // Take a full batch off the front.
+                let rest = exchanges.split_off(batch_size);
+                let full = std::mem::replace(&mut exchanges, rest);
+                self.emit(IngestEvent::Batch(full))?;
+                continue;
+            }
+            let take = room.min(exchanges.len());
+            self.pending.extend(exchanges.drain(..take));
+            if self.pending.len() == batch_size {
+                let full = std::mem::replace(&mut self.pending, Vec::with_capacity(batch_size));
+                self.emit(IngestEvent::Batch(full))?;
+            }
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> Result<(), IngestError> {
