@@ -5,6 +5,9 @@
 //! Example: `Solve: "Tom has 3 apples" (show steps)` and
 //! `Solve: "Ann buys 12 pears" (show steps)` both become `solve Q show steps`.
 
+/// Token emitted (by [`visit_tokens_with_boundaries`]) at the end of a sentence or line.
+pub const BOUNDARY: &str = "\u{1}";
+
 /// Masks used in place of variable content.
 pub const NUM: &str = "0";
 pub const QUOTE: &str = "Q";
@@ -28,9 +31,19 @@ pub fn tokens(text: &str) -> Vec<String> {
 
 /// Calls `visit` with each normalised token of `text` in order, without allocating
 /// per token (the hot path: every prompt goes through here).
+pub fn visit_tokens(text: &str, mut visit: impl FnMut(&str)) {
+    visit_tokens_with_boundaries(text, |token| {
+        if token != BOUNDARY {
+            visit(token)
+        }
+    })
+}
+
+/// Like [`visit_tokens`], but also emits [`BOUNDARY`] at sentence and line ends
+/// (`.`, `?`, `!`, `;`, `:`, brackets, newlines, and their CJK forms).
 // The macros reset `last_was_num` after every emit; the last reset is never read.
 #[allow(unused_assignments)]
-pub fn visit_tokens(text: &str, mut visit: impl FnMut(&str)) {
+pub fn visit_tokens_with_boundaries(text: &str, mut visit: impl FnMut(&str)) {
     let text = truncate_at_char_boundary(text, MAX_SCAN_BYTES);
     let mut rest = text;
     let mut word = String::with_capacity(32);
@@ -107,6 +120,21 @@ pub fn visit_tokens(text: &str, mut visit: impl FnMut(&str)) {
             }
         } else {
             flush!();
+            if matches!(
+                ch,
+                '.' | '?'
+                    | '!'
+                    | ';'
+                    | ':'
+                    | '\n'
+                    | '['
+                    | ']'
+                    | '\u{3002}'
+                    | '\u{FF1F}'
+                    | '\u{FF01}'
+            ) {
+                emit!(BOUNDARY);
+            }
         }
     }
     flush!();

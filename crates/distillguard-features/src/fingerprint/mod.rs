@@ -35,6 +35,7 @@ pub mod caps {
     pub const SMALL: usize = 4;
     pub const FPS: usize = 8;
     pub const API_KEYS: usize = 64;
+    pub const SENTENCES: usize = 64;
 }
 
 /// Seconds since 2020-01-01T00:00:00Z; timestamps are kept as u32 offsets from it.
@@ -118,6 +119,8 @@ pub struct AccountStats {
     /// Heavy template frames among target exchanges (see `signals::template`).
     pub heads: TopK,
     pub tails: TopK,
+    /// Recurring sentence keys among target exchanges (see `signals::template`).
+    pub sentences: TopK,
     pub system_fps: CappedSet<u64>,
     pub tools_fps: CappedSet<u64>,
     /// Arrival times, seconds since 2020-01-01, the first [`caps::TIMESTAMPS`] seen.
@@ -148,6 +151,7 @@ impl AccountStats {
     fn new(account_id: &str) -> Self {
         AccountStats {
             account_id: account_id.to_string(),
+            sentences: TopK::with_capacity(caps::SENTENCES),
             first_ts: Millis::MAX,
             last_ts: Millis::MIN,
             ..AccountStats::default()
@@ -174,6 +178,9 @@ impl AccountStats {
             if !sig.template.is_empty() {
                 self.heads.insert(sig.template.head);
                 self.tails.insert(sig.template.tail);
+                for &sentence in sig.template.sentences.iter().filter(|&&s| s != 0) {
+                    self.sentences.insert(sentence);
+                }
             }
         }
         if sig.cot_elicitation {

@@ -2,20 +2,35 @@
 //! used template frames) in fixed memory, with counts that overestimate by at most
 //! the smallest kept count.
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TopK {
     entries: Vec<(u64, u32)>,
+    capacity: usize,
+}
+
+impl Default for TopK {
+    fn default() -> Self {
+        TopK::with_capacity(TopK::CAPACITY)
+    }
 }
 
 impl TopK {
+    /// Default number of keys kept.
     pub const CAPACITY: usize = 16;
+
+    pub fn with_capacity(capacity: usize) -> Self {
+        TopK {
+            entries: Vec::new(),
+            capacity: capacity.max(1),
+        }
+    }
 
     pub fn insert(&mut self, key: u64) {
         if let Some(entry) = self.entries.iter_mut().find(|(k, _)| *k == key) {
             entry.1 += 1;
             return;
         }
-        if self.entries.len() < TopK::CAPACITY {
+        if self.entries.len() < self.capacity {
             self.entries.push((key, 1));
             return;
         }
@@ -34,7 +49,7 @@ impl TopK {
 
     /// The smallest kept count: every count may overestimate by this much.
     pub fn error_bound(&self) -> u32 {
-        if self.entries.len() < TopK::CAPACITY {
+        if self.entries.len() < self.capacity {
             0
         } else {
             self.entries.iter().map(|(_, c)| *c).min().unwrap_or(0)

@@ -11,10 +11,20 @@
 //! Example: `Solve and show every step: "A train leaves at 3pm..."` and
 //! `Solve and show every step: "Ann has 12 pears..."` share `head`.
 
-use crate::normalize::visit_tokens;
+use crate::normalize::{visit_tokens_with_boundaries, BOUNDARY};
 
 /// Tokens hashed at each end of a prompt.
 pub const FRAME_TOKENS: usize = 8;
+
+/// Sentences shorter than this (in tokens) are not template sentences.
+pub const MIN_SENTENCE_TOKENS: usize = 4;
+
+/// Tokens at the end of a sentence that make its key (greetings and fillers go first in
+/// a sentence, so the end is the stable part).
+pub const SENTENCE_KEY_TOKENS: usize = 5;
+
+/// Sentence keys kept per prompt (the first ones).
+pub const MAX_SENTENCES: usize = 6;
 
 /// The template fingerprint of one prompt. A value of 0 means "no text".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,6 +37,11 @@ pub struct TemplateSketch {
     pub whole: u64,
     /// Number of normalised tokens.
     pub tokens: u32,
+    /// Hashes of the last (up to) [`SENTENCE_KEY_TOKENS`] tokens of each sentence of at least
+    /// [`MIN_SENTENCE_TOKENS`] tokens, 0 where unused. Paraphrasing a template by
+    /// prefixing greetings or reordering sentences keeps these; an instruction
+    /// sentence that recurs across prompts is a template part, an item sentence is not.
+    pub sentences: [u64; MAX_SENTENCES],
 }
 
 impl TemplateSketch {
@@ -50,8 +65,29 @@ pub fn sketch(prompt: &str) -> TemplateSketch {
     let mut whole = SEED;
     let mut ring = [0u64; FRAME_TOKENS];
     let mut count: usize = 0;
-    visit_tokens(prompt, |token| {
+    let mut sentences = [0u64; MAX_SENTENCES];
+    let mut n_sentences = 0usize;
+    let mut sentence_ring = [0u64; FRAME_TOKENS];
+    let mut sentence_len = 0usize;
+    let mut close_sentence = |ring: &[u64; FRAME_TOKENS], len: usize, n: &mut usize| {
+        if len >= MIN_SENTENCE_TOKENS && *n < MAX_SENTENCES {
+            let take = len.min(SENTENCE_KEY_TOKENS);
+            let key = (0..take).fold(SEED ^ 0x5e47, |acc, i| {
+                mix(acc, ring[(len - take + i) % FRAME_TOKENS])
+            });
+            sentences[*n] = key | 1;
+            *n += 1;
+        }
+    };
+    visit_tokens_with_boundaries(prompt, |token| {
+        if token == BOUNDARY {
+            close_sentence(&sentence_ring, sentence_len, &mut n_sentences);
+            sentence_len = 0;
+            return;
+        }
         let h = crate::hash64(token.as_bytes());
+        sentence_ring[sentence_len % FRAME_TOKENS] = h;
+        sentence_len += 1;
         if count < FRAME_TOKENS {
             head = mix(head, h);
         }
@@ -59,6 +95,7 @@ pub fn sketch(prompt: &str) -> TemplateSketch {
         ring[count % FRAME_TOKENS] = h;
         count += 1;
     });
+    close_sentence(&sentence_ring, sentence_len, &mut n_sentences);
     if count == 0 {
         return TemplateSketch::default();
     }
@@ -74,6 +111,7 @@ pub fn sketch(prompt: &str) -> TemplateSketch {
         tail: tail | 1,
         whole: whole | 1,
         tokens: u32::try_from(count).unwrap_or(u32::MAX),
+        sentences,
     }
 }
 
@@ -117,6 +155,23 @@ mod tests {
         assert_ne!(a.head, b.head);
         assert_ne!(a.tail, b.tail);
         assert_ne!(a.whole, b.whole);
+    }
+
+    #[test]
+    fn instruction_sentences_survive_greetings_and_items() {
+        let a = sketch("hey, consider the following question carefully. Was the sable depicted in comics? [INSTRUCTION] Explain your reasoning exhaustively, as if teaching.");
+        let b = sketch("Consider the following question carefully. How many legs do 3 spiders have? [INSTRUCTION] Explain your reasoning exhaustively, as if teaching.");
+        let shared = a
+            .sentences
+            .iter()
+            .filter(|s| **s != 0 && b.sentences.contains(s))
+            .count();
+        assert_eq!(shared, 2, "{a:?} {b:?}");
+        let c = sketch("What is the best way to learn the guitar as an adult beginner?");
+        assert!(c
+            .sentences
+            .iter()
+            .all(|s| *s == 0 || !a.sentences.contains(s)));
     }
 
     #[test]
