@@ -66,7 +66,7 @@ pub struct IngestStats {
     pub max_ts: Option<Millis>,
 }
 
-/// Reads exchange records from `files` (see [`crate::discover`] for folders), calling
+/// Reads exchange records from `files` (see [`crate::discover()`] for folders), calling
 /// `events` with batches, rejects and progress, in input order.
 ///
 /// Bad records never stop the read; they come as [`IngestEvent::Reject`]. An error is

@@ -168,6 +168,7 @@ pub(crate) fn produce(
         let size = std::fs::metadata(path)
             .map_err(|e| IngestError::open(path, e))?
             .len();
+        tracing::debug!(file = %path.display(), bytes = size, "reading");
         let mut sender = Sender {
             tx: &tx,
             file_index,
