@@ -10,14 +10,15 @@
 //! accounts costs O(n), not O(n²)). Each candidate pair is then verified over every
 //! kind at once ([`pair`]); an edge needs more evidence than any single common thing
 //! that unrelated accounts share by co-location (an office NAT, a popular phrase), but
-//! one shared payment instrument across accounts is enough. Pure and deterministic.
+//! one shared payment instrument across accounts is enough, and shared software alone
+//! (templates, system prompt, tool schema, client) never is. Pure and deterministic.
 
 pub mod clusters;
 pub mod keys;
 pub mod links;
 pub mod pair;
 
-pub use clusters::{connected_clusters, Cluster};
+pub use clusters::{connected_clusters, refine, Cluster};
 pub use keys::AccountKeys;
 pub use links::LinkKind;
 pub use pair::{Edge, PairEvidence};
@@ -70,7 +71,9 @@ pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGr
         .par_iter()
         .filter_map(|&(a, b)| {
             let evidence = pair::compare(&keys[a as usize], &keys[b as usize], buckets_total);
-            (evidence.weight() >= config.edge_threshold).then_some(Edge { a, b, evidence })
+            evidence
+                .is_edge(config.edge_threshold)
+                .then_some(Edge { a, b, evidence })
         })
         .collect();
     edges.sort_unstable_by_key(|e| (e.a, e.b));

@@ -26,6 +26,24 @@ impl PairEvidence {
             .sum()
     }
 
+    /// Strength of the kinds that show control of the accounts themselves (how they
+    /// pay, where they connect from, when they were made, when they run), as opposed to
+    /// what software they run (templates, system prompts, tool schemas, client strings).
+    pub fn control(&self) -> f64 {
+        LinkKind::ALL
+            .into_iter()
+            .filter(|k| k.is_control())
+            .map(|k| k.weight() * self.strength(k))
+            .sum()
+    }
+
+    /// An edge needs `threshold` evidence in all, at least some of it control evidence:
+    /// many independent companies build on one framework (same template, system prompt
+    /// and tool schema), which is shared software, not common control.
+    pub fn is_edge(&self, threshold: f64) -> bool {
+        self.weight() >= threshold && self.control() > 0.0
+    }
+
     /// Strength of one kind in [0,1].
     pub fn strength(&self, kind: LinkKind) -> f64 {
         if kind == LinkKind::Sync {

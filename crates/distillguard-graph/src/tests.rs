@@ -81,3 +81,89 @@ fn sync_needs_lift_not_just_overlap() {
     let burst: Vec<u32> = (0..1000).filter(|b| b % 20 == 0).collect();
     assert!(links::sync::strength(&burst, &burst, 1000.0).0 > 0.99);
 }
+
+#[test]
+fn shared_software_alone_is_not_common_control() {
+    // Two companies on one app framework: same prompts frame, same client, nothing else.
+    let mut items = Vec::new();
+    for (acct, ip) in [("co-a", "198.51.100.1"), ("co-b", "203.0.113.1")] {
+        for i in 0..30i64 {
+            items.push(exchange(
+                i * 7_200_000,
+                acct,
+                &format!("You are the support assistant of the shop. Classify the ticket and answer politely. Ticket {}: my order {} has not arrived", i, i * 31 + ip.len() as i64),
+                ip,
+                None,
+            ));
+        }
+    }
+    let g = build(&population(&items), &GraphConfig::default());
+    assert!(g.edges.is_empty(), "{:?}", g.edges);
+}
+
+#[test]
+fn two_dense_groups_bridged_by_one_link_come_apart() {
+    use crate::pair::{Edge, PairEvidence};
+    let strong = PairEvidence {
+        shared: [1, 0, 0, 0, 0, 0, 0, 0, 0],
+        ..PairEvidence::default()
+    };
+    let mut edges = Vec::new();
+    for group in [0u32..25, 25..50] {
+        let members: Vec<u32> = group.collect();
+        for (i, &a) in members.iter().enumerate() {
+            for &b in members.iter().skip(i + 1) {
+                edges.push(Edge {
+                    a,
+                    b,
+                    evidence: strong,
+                });
+            }
+        }
+    }
+    edges.push(Edge {
+        a: 3,
+        b: 40,
+        evidence: strong,
+    });
+    let components = connected_clusters(50, &edges, 3);
+    assert_eq!(components.len(), 1);
+    let refined = clusters::refine(components, &edges, &|e| e.evidence.weight());
+    assert_eq!(
+        refined.len(),
+        2,
+        "{:?}",
+        refined.iter().map(|c| c.members.len()).collect::<Vec<_>>()
+    );
+    assert!(refined.iter().all(|c| c.members.len() == 25));
+}
+
+#[test]
+fn a_chain_linked_group_stays_whole() {
+    use crate::pair::{Edge, PairEvidence};
+    let strong = PairEvidence {
+        shared: [1, 0, 0, 0, 0, 0, 0, 0, 0],
+        ..PairEvidence::default()
+    };
+    // Each account linked to its next three: a long, thin campaign.
+    let edges: Vec<Edge> = (0..60u32)
+        .flat_map(|a| (1..=3).map(move |d| (a, a + d)))
+        .filter(|&(_, b)| b < 60)
+        .map(|(a, b)| Edge {
+            a,
+            b,
+            evidence: strong,
+        })
+        .collect();
+    let refined = clusters::refine(connected_clusters(60, &edges, 3), &edges, &|e| {
+        e.evidence.weight()
+    });
+    assert!(
+        refined
+            .iter()
+            .all(|c| c.members.len() >= clusters::MIN_COMMUNITY),
+        "{:?}",
+        refined.iter().map(|c| c.members.len()).collect::<Vec<_>>()
+    );
+    assert_eq!(refined.iter().map(|c| c.members.len()).sum::<usize>(), 60);
+}

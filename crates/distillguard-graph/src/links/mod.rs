@@ -117,4 +117,17 @@ impl LinkKind {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// Kinds that show control of the accounts (payment, network, creation, timing);
+    /// the others show shared software or content.
+    pub fn is_control(self) -> bool {
+        matches!(
+            self,
+            LinkKind::Payment
+                | LinkKind::Ip
+                | LinkKind::Subnet
+                | LinkKind::Creation
+                | LinkKind::Sync
+        )
+    }
 }
