@@ -125,8 +125,10 @@ pub fn report(p: Parts<'_>) -> Report {
         .collect();
 
     // Campaigns: attack clusters grouped by shared indicators.
+    // Only clusters whose common control nobody declared make campaigns.
     let attack_clusters: Vec<usize> = (0..reported.len())
         .filter(|&i| reported[i].total >= t.attack_total)
+        .filter(|&i| !p.config.require_coordination || reported[i].declared_share < 1.0)
         .collect();
     let indicators: Vec<campaigns::ClusterIndicators> = attack_clusters
         .iter()
@@ -134,14 +136,24 @@ pub fn report(p: Parts<'_>) -> Report {
         .collect();
     let mut campaign_reports = Vec::new();
     let mut timelines = Vec::new();
-    for group in campaigns::group(&indicators) {
+    let groups = campaigns::group(&indicators);
+    let campaign_ids: Vec<String> = groups
+        .iter()
+        .map(|group| {
+            format!(
+                "cp-{}",
+                short_hash(group.iter().map(|&g| ids[attack_clusters[g]].clone()))
+            )
+        })
+        .collect();
+    for (gi, group) in groups.iter().enumerate() {
         let cluster_indices: Vec<usize> = group.iter().map(|&g| attack_clusters[g]).collect();
         let members: Vec<u32> = cluster_indices
             .iter()
             .flat_map(|&ci| reported[ci].members.iter().copied())
             .collect();
         let cluster_ids: Vec<String> = cluster_indices.iter().map(|&ci| ids[ci].clone()).collect();
-        let id = format!("cp-{}", short_hash(cluster_ids.iter().cloned()));
+        let id = campaign_ids[gi].clone();
         let exchanges: u64 = members
             .iter()
             .map(|&m| accounts[m as usize].stats.exchanges)
@@ -162,6 +174,19 @@ pub fn report(p: Parts<'_>) -> Report {
                 round4(share),
                 format!("moved {} of its daily traffic to {model} within a day of that model's first appearance", pct(share)),
             ));
+        }
+        for (other, other_group) in groups.iter().enumerate() {
+            let shared = campaigns::shared_payments(&indicators, group, other_group);
+            if other != gi && shared > 0 {
+                evidence.push(Evidence::new(
+                    "shared_operator",
+                    campaign_ids[other].as_str(),
+                    format!(
+                        "shares {shared} payment instrument(s) with campaign {}: one proxy operator likely serves both, with different playbooks",
+                        campaign_ids[other]
+                    ),
+                ));
+            }
         }
         for &ci in &cluster_indices {
             evidence.extend(top_evidence(&reported[ci].findings).into_iter().take(2));

@@ -141,11 +141,16 @@ impl Engine {
 
         // Across accounts.
         let graph = distillguard_graph::build(accounts, &config.graph);
-        let clusters = distillguard_graph::connected_clusters(
+        let components = distillguard_graph::connected_clusters(
             accounts.len(),
             &graph.edges,
             config.min_cluster_size,
         );
+        let clusters: Vec<_> =
+            distillguard_graph::refine(components, &graph.edges, &|e| e.evidence.weight())
+                .into_iter()
+                .filter(|c| c.members.len() >= config.min_cluster_size)
+                .collect();
         let scored: Vec<ScoredCluster> = clusters
             .par_iter()
             .map(|c| cluster_score::score_cluster(c, accounts, &maxima, &graph, &detectors, cap))
