@@ -166,3 +166,46 @@ fn scores_are_in_range() {
         assert!((0.0..=1.0).contains(&c.score));
     }
 }
+
+#[test]
+fn a_partner_indicator_raises_the_matching_account_and_is_cited() {
+    use distillguard_model::{IndicatorKind, PartnerIndicator};
+    let items = population();
+    let baseline = run(&items).report;
+    let partner = vec![PartnerIndicator {
+        kind: IndicatorKind::Ip,
+        value: "198.51.7.2".into(), // person-007's address (see `person`)
+        source: "partner-x".into(),
+        stix_id: "indicator--00000000-0000-4000-8000-000000000001".into(),
+        confidence: Some(80),
+        valid_until: None,
+    }];
+    let mut engine = Engine::new(Config::default());
+    for chunk in items.chunks(500) {
+        engine.observe_batch(chunk);
+    }
+    let side = SideInputs {
+        intel: &partner,
+        ..SideInputs::default()
+    };
+    let with_intel = engine.finish(side, ReaderCounts::default()).report;
+    let score = |r: &distillguard_model::report::Report, id: &str| {
+        r.accounts
+            .iter()
+            .find(|a| a.account_id == id)
+            .map(|a| (a.score, a.evidence.clone()))
+    };
+    let (before, _) = score(&baseline, "person-007").expect("present");
+    let (after, evidence) = score(&with_intel, "person-007").expect("present");
+    assert!(after > before, "{before} -> {after}");
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e.signal == "partner_indicator" && e.detail.contains("partner-x")),
+        "{evidence:?}"
+    );
+    // Nobody else moved.
+    let (other_before, _) = score(&baseline, "person-008").expect("present");
+    let (other_after, _) = score(&with_intel, "person-008").expect("present");
+    assert_eq!(other_before, other_after);
+}
