@@ -163,7 +163,7 @@ pub fn report(p: Parts<'_>) -> Report {
             "campaign_clusters",
             cluster_ids.len() as f64,
             format!(
-                "{} cluster(s) of {} accounts in all, grouped because they share prompt templates, payment instruments or client fingerprints",
+                "{} cluster(s) of {} accounts in all, grouped because they share one playbook: most of their prompt templates and the same mix of target capabilities",
                 cluster_ids.len(),
                 members.len()
             ),
