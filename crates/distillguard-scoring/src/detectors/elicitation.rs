@@ -35,82 +35,66 @@ impl Elicitation {
     pub fn assess(&self, a: &AccountFingerprint, shrinkage: f64) -> Vec<Finding> {
         let d = &a.derived;
         let s = &a.stats;
-        let mut out = Vec::new();
-        let cot = shrink(
-            self.cot.surprise(d.cot_share, 8.0),
-            s.target_exchanges,
-            shrinkage,
-        );
-        out.push(Finding {
-            group: Group::Elicitation,
-            surprise: cot,
-            evidence: Evidence::new(
+        let finding = |baseline: &Baseline,
+                       measured: f64,
+                       value: f64,
+                       n: u64,
+                       signal: &str,
+                       detail: String| {
+            let surprise = shrink(baseline.surprise(measured, 8.0), n, shrinkage);
+            Finding {
+                group: Group::Elicitation,
+                surprise,
+                evidence: Evidence::new(signal, round3(value), detail).with_weight(surprise),
+            }
+        };
+        vec![
+            finding(
+                &self.cot,
+                d.cot_share,
+                d.cot_share,
+                s.target_exchanges,
                 "cot_elicitation_share",
-                round3(d.cot_share),
                 format!(
                     "asks the model to expose its full reasoning in {} of its {} target-capability requests; the median account {}, 99% of accounts under {}",
                     pct(d.cot_share), s.target_exchanges, pct(self.cot.median), pct(self.cot.p99)
                 ),
-            )
-            .with_weight(cot),
-        });
-        let thinking = shrink(
-            self.thinking.surprise(d.thinking_share, 8.0),
-            s.exchanges,
-            shrinkage,
-        );
-        out.push(Finding {
-            group: Group::Elicitation,
-            surprise: thinking,
-            evidence: Evidence::new(
+            ),
+            finding(
+                &self.thinking,
+                d.thinking_share,
+                d.thinking_share,
+                s.exchanges,
                 "thinking_share",
-                round3(d.thinking_share),
                 format!(
                     "requests extended thinking (reasoning output) in {} of its requests; the median account {}, 99% under {}",
                     pct(d.thinking_share), pct(self.thinking.median), pct(self.thinking.p99)
                 ),
-            )
-            .with_weight(thinking),
-        });
-        let logprobs = shrink(
-            self.logprobs.surprise(d.logprobs_share, 8.0),
-            s.exchanges,
-            shrinkage,
-        );
-        out.push(Finding {
-            group: Group::Elicitation,
-            surprise: logprobs,
-            evidence: Evidence::new(
+            ),
+            finding(
+                &self.logprobs,
+                d.logprobs_share,
+                d.logprobs_share,
+                s.exchanges,
                 "logprobs_share",
-                round3(d.logprobs_share),
                 format!(
                     "requests per-token log-probabilities (soft labels) in {} of its requests; the median account {}, 99% under {}",
                     pct(d.logprobs_share), pct(self.logprobs.median), pct(self.logprobs.p99)
                 ),
-            )
-            .with_weight(logprobs),
-        });
-        let max_tokens = shrink(
-            self.max_tokens
-                .surprise((1.0 + d.mean_max_tokens).log10(), 8.0),
-            s.max_tokens_n,
-            shrinkage,
-        );
-        out.push(Finding {
-            group: Group::Elicitation,
-            surprise: max_tokens,
-            evidence: Evidence::new(
-                "mean_max_tokens",
+            ),
+            finding(
+                &self.max_tokens,
+                (1.0 + d.mean_max_tokens).log10(),
                 d.mean_max_tokens.round(),
+                s.max_tokens_n,
+                "mean_max_tokens",
                 format!(
                     "asks for up to {:.0} output tokens per request on average; the median account {:.0}",
                     d.mean_max_tokens,
                     10f64.powf(self.max_tokens.median) - 1.0
                 ),
-            )
-            .with_weight(max_tokens),
-        });
-        out
+            ),
+        ]
     }
 }
 
