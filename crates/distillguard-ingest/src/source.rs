@@ -236,6 +236,31 @@ fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, target: usize) -> (bool, Optio
     result
 }
 
+/// A read error ends this file. For a plain file it is an I/O failure of the path (an
+/// error for the caller); for a compressed stream it is a truncated or corrupt stream,
+/// reported as a failed chunk, and what was read before it stands.
+fn stream_failed(
+    path: &Path,
+    compression: Compression,
+    error: io::Error,
+    out: &mut Sender,
+    file_done: u64,
+) -> Result<(), IngestError> {
+    if compression == Compression::None {
+        return Err(IngestError::Read {
+            path: path.to_path_buf(),
+            source: error,
+        });
+    }
+    out.send(
+        Chunk::Failed {
+            message: error.to_string(),
+        },
+        file_done,
+    );
+    Ok(())
+}
+
 fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), IngestError> {
     let Decoded {
         mut reader,
@@ -255,19 +280,7 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
                 buf.truncate(last_newline + 1);
                 out.send(Chunk::Lines { bytes: buf }, raw_count.get());
             }
-            if compression == Compression::None {
-                return Err(IngestError::Read {
-                    path: path.to_path_buf(),
-                    source: error,
-                });
-            }
-            out.send(
-                Chunk::Failed {
-                    message: error.to_string(),
-                },
-                raw_count.get(),
-            );
-            return Ok(());
+            return stream_failed(path, compression, error, out, raw_count.get());
         }
         if buf.is_empty() && ended {
             return Ok(());
@@ -297,19 +310,7 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
                 loop {
                     let (ended, error) = fill(reader.as_mut(), &mut buf, block_bytes);
                     if let Some(error) = error {
-                        if compression == Compression::None {
-                            return Err(IngestError::Read {
-                                path: path.to_path_buf(),
-                                source: error,
-                            });
-                        }
-                        out.send(
-                            Chunk::Failed {
-                                message: error.to_string(),
-                            },
-                            raw_count.get(),
-                        );
-                        return Ok(());
+                        return stream_failed(path, compression, error, out, raw_count.get());
                     }
                     if let Some(newline) = memchr::memchr(b'\n', &buf) {
                         buf.drain(..=newline);
@@ -345,19 +346,7 @@ fn read_document(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<()
     let mut bytes = Vec::new();
     let result = reader.take(cap.saturating_add(1)).read_to_end(&mut bytes);
     if let Err(error) = result {
-        if compression == Compression::None {
-            return Err(IngestError::Read {
-                path: path.to_path_buf(),
-                source: error,
-            });
-        }
-        out.send(
-            Chunk::Failed {
-                message: error.to_string(),
-            },
-            raw_count.get(),
-        );
-        return Ok(());
+        return stream_failed(path, compression, error, out, raw_count.get());
     }
     if bytes.len() as u64 > cap {
         out.send(
