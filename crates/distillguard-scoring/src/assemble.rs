@@ -335,18 +335,16 @@ fn cluster_report(
     payments: &PaymentBaseline,
 ) -> ClusterReport {
     let stats = |m: &u32| &accounts[*m as usize].stats;
-    let ips: Vec<String> = c
+    let ip_strings: Vec<Vec<String>> = c
         .members
         .iter()
-        .flat_map(|m| stats(m).ips.items.iter().map(|ip| ip.to_string()))
+        .map(|m| stats(m).ips.items.iter().map(|ip| ip.to_string()).collect())
         .collect();
-    let mut ip_counts: FxHashMap<&str, usize> = FxHashMap::default();
-    for ip in &ips {
-        *ip_counts.entry(ip.as_str()).or_insert(0) += 1;
-    }
-    let mut shared_ips: Vec<(&str, usize)> =
-        ip_counts.into_iter().filter(|&(_, n)| n >= 2).collect();
-    shared_ips.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let shared_ips = shared_values(
+        ip_strings
+            .iter()
+            .map(|v| v.iter().map(String::as_str).collect()),
+    );
     let payment = shared_values(c.members.iter().map(|m| {
         stats(m)
             .payment_fps
