@@ -72,46 +72,31 @@ impl LinkKind {
         }
     }
 
-    pub fn weight(self) -> f64 {
+    /// The kind's (weight, need, max group), as set and explained in its own file.
+    fn spec(self) -> (f64, usize, usize) {
         match self {
-            LinkKind::Payment => payment::WEIGHT,
-            LinkKind::Ip => ip::WEIGHT,
-            LinkKind::Subnet => subnet::WEIGHT,
-            LinkKind::Client => client::WEIGHT,
-            LinkKind::Template => template::WEIGHT,
-            LinkKind::System => system::WEIGHT,
-            LinkKind::Tools => tools::WEIGHT,
-            LinkKind::Creation => creation::WEIGHT,
-            LinkKind::Sync => sync::WEIGHT,
+            LinkKind::Payment => (payment::WEIGHT, payment::NEED, payment::MAX_GROUP),
+            LinkKind::Ip => (ip::WEIGHT, ip::NEED, ip::MAX_GROUP),
+            LinkKind::Subnet => (subnet::WEIGHT, subnet::NEED, subnet::MAX_GROUP),
+            LinkKind::Client => (client::WEIGHT, client::NEED, client::MAX_GROUP),
+            LinkKind::Template => (template::WEIGHT, template::NEED, template::MAX_GROUP),
+            LinkKind::System => (system::WEIGHT, system::NEED, system::MAX_GROUP),
+            LinkKind::Tools => (tools::WEIGHT, tools::NEED, tools::MAX_GROUP),
+            LinkKind::Creation => (creation::WEIGHT, creation::NEED, creation::MAX_GROUP),
+            LinkKind::Sync => (sync::WEIGHT, 1, usize::MAX),
         }
+    }
+
+    pub fn weight(self) -> f64 {
+        self.spec().0
     }
 
     pub fn need(self) -> usize {
-        match self {
-            LinkKind::Payment => payment::NEED,
-            LinkKind::Ip => ip::NEED,
-            LinkKind::Subnet => subnet::NEED,
-            LinkKind::Client => client::NEED,
-            LinkKind::Template => template::NEED,
-            LinkKind::System => system::NEED,
-            LinkKind::Tools => tools::NEED,
-            LinkKind::Creation => creation::NEED,
-            LinkKind::Sync => 1,
-        }
+        self.spec().1
     }
 
     pub fn max_group(self) -> usize {
-        match self {
-            LinkKind::Payment => payment::MAX_GROUP,
-            LinkKind::Ip => ip::MAX_GROUP,
-            LinkKind::Subnet => subnet::MAX_GROUP,
-            LinkKind::Client => client::MAX_GROUP,
-            LinkKind::Template => template::MAX_GROUP,
-            LinkKind::System => system::MAX_GROUP,
-            LinkKind::Tools => tools::MAX_GROUP,
-            LinkKind::Creation => creation::MAX_GROUP,
-            LinkKind::Sync => usize::MAX,
-        }
+        self.spec().2
     }
 
     pub fn index(self) -> usize {
