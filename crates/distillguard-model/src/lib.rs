@@ -9,12 +9,14 @@
 //! - [`AccountRecord`], [`ModelRelease`], [`Label`]: the optional side inputs;
 //! - [`Capability`]: what a request tries to extract from the model;
 //! - [`Evidence`], [`Verdict`]: what detection concludes and why;
-//! - [`report`]: the `report.json` output contract (`shared/spec/report.md`).
+//! - [`report`]: the `report.json` output contract (`shared/spec/report.md`);
+//! - [`check`]: the `/v1/check` contract between the live service and a gateway.
 //!
 //! Time is always [`Millis`], UTC milliseconds since the Unix epoch; see [`time`].
 
 pub mod account;
 pub mod capability;
+pub mod check;
 pub mod evidence;
 pub mod exchange;
 pub mod intel;

@@ -44,6 +44,7 @@ pub struct Analysis {
     pub candidate_pairs: usize,
 }
 
+#[derive(Debug, Clone)]
 pub struct Engine {
     config: Config,
     collector: Collector,
@@ -104,6 +105,13 @@ impl Engine {
             ..input
         };
         crate::baseline::report(&population, input, &self.config)
+    }
+
+    /// Scores everything seen so far without consuming the engine, so that a live
+    /// service can keep folding exchanges and re-analyse whenever it likes. Costs a copy
+    /// of the per-account state (memory proportional to accounts, not exchanges).
+    pub fn analyze(&self, side: SideInputs<'_>, counts: ReaderCounts) -> Analysis {
+        self.clone().finish(side, counts)
     }
 
     /// Scores everything and builds the report.

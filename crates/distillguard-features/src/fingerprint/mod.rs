@@ -350,7 +350,7 @@ pub fn subnet_of(ip: IpAddr) -> String {
 }
 
 /// Folds exchanges into per-account stats. One per analysis (or per live engine).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Collector {
     index: FxHashMap<String, u32>,
     accounts: Vec<AccountStats>,
