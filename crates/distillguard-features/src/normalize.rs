@@ -45,7 +45,6 @@ pub fn visit_tokens(text: &str, mut visit: impl FnMut(&str)) {
 #[allow(unused_assignments)]
 pub fn visit_tokens_with_boundaries(text: &str, mut visit: impl FnMut(&str)) {
     let text = truncate_at_char_boundary(text, MAX_SCAN_BYTES);
-    let mut rest = text;
     let mut word = String::with_capacity(32);
     let mut last_was_num = false;
 
@@ -65,45 +64,59 @@ pub fn visit_tokens_with_boundaries(text: &str, mut visit: impl FnMut(&str)) {
         }};
     }
 
-    while let Some(ch) = rest.chars().next() {
-        if ch == '`' && rest.starts_with("```") {
+    // Byte cursor over `text`; ASCII (most prompt text) is handled byte by byte, other
+    // characters are decoded. `pos` is always on a char boundary.
+    let bytes = text.as_bytes();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let byte = bytes[pos];
+        let rest = &text[pos..];
+        let ch = if byte < 0x80 {
+            char::from(byte)
+        } else {
+            match rest.chars().next() {
+                Some(ch) => ch,
+                None => break,
+            }
+        };
+        if byte == b'`' && rest.starts_with("```") {
             flush!();
-            let after = &rest[3..];
-            rest = match after.find("```") {
-                Some(end) => &after[end + 3..],
-                None => "",
+            pos += 3;
+            pos = match text[pos..].find("```") {
+                Some(end) => pos + end + 3,
+                None => bytes.len(),
             };
             emit!(CODE);
             continue;
         }
-        if ch == 'h'
-            && (rest.starts_with("http://") || rest.starts_with("https://"))
+        if byte == b'h'
             && word.is_empty()
+            && (rest.starts_with("http://") || rest.starts_with("https://"))
         {
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            rest = &rest[end..];
+            pos += rest.find(char::is_whitespace).unwrap_or(rest.len());
             emit!(URL);
             continue;
         }
-        if ch == '"' || ch == '`' || ch == '\u{201C}' {
+        if byte == b'"' || byte == b'`' || ch == '\u{201C}' {
             let close = if ch == '\u{201C}' { '\u{201D}' } else { ch };
             let after = &rest[ch.len_utf8()..];
             // Only short-ish spans are slots; a quote mark left open is punctuation.
             if let Some(end) = after.find(close).filter(|&end| end <= 400) {
                 flush!();
                 emit!(QUOTE);
-                rest = &after[end + close.len_utf8()..];
+                pos += ch.len_utf8() + end + close.len_utf8();
                 continue;
             }
         }
-        rest = &rest[ch.len_utf8()..];
-        if ch.is_ascii_digit() {
+        pos += ch.len_utf8();
+        if byte.is_ascii_alphabetic() {
+            word.push(char::from(byte.to_ascii_lowercase()));
+        } else if byte.is_ascii_digit() {
             flush!();
             // Collapse a number (with separators) into one mask.
-            let end = rest
-                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
-                .unwrap_or(rest.len());
-            rest = &rest[end..];
+            while pos < bytes.len() && matches!(bytes[pos], b'0'..=b'9' | b'.' | b',') {
+                pos += 1;
+            }
             if !last_was_num {
                 visit(NUM);
                 last_was_num = true;
@@ -113,11 +126,7 @@ pub fn visit_tokens_with_boundaries(text: &str, mut visit: impl FnMut(&str)) {
             let mut buf = [0u8; 4];
             emit!(ch.encode_utf8(&mut buf));
         } else if ch.is_alphabetic() {
-            if ch.is_ascii() {
-                word.push(ch.to_ascii_lowercase());
-            } else {
-                word.extend(ch.to_lowercase());
-            }
+            word.extend(ch.to_lowercase());
         } else {
             flush!();
             if matches!(
@@ -201,5 +210,114 @@ mod tests {
         fn never_panics(s in "\\PC{0,300}") {
             let _ = tokens(&s);
         }
+
+        #[test]
+        fn byte_cursor_matches_reference(s in "([a-zA-Z0-9 .,;:!?\"`\n\\[\\]h/\u{201C}\u{201D}é请。]|https://|```){0,80}") {
+            let mut fast = Vec::new();
+            visit_tokens_with_boundaries(&s, |t| fast.push(t.to_string()));
+            let mut slow = Vec::new();
+            reference_visit(&s, |t| slow.push(t.to_string()));
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    /// The first, char-by-char version of the tokenizer: the byte-cursor rewrite must
+    /// give exactly the same tokens.
+    #[allow(unused_assignments)]
+    fn reference_visit(text: &str, mut visit: impl FnMut(&str)) {
+        let text = truncate_at_char_boundary(text, MAX_SCAN_BYTES);
+        let mut rest = text;
+        let mut word = String::with_capacity(32);
+        let mut last_was_num = false;
+
+        macro_rules! flush {
+            () => {
+                if !word.is_empty() {
+                    visit(&word);
+                    word.clear();
+                    last_was_num = false;
+                }
+            };
+        }
+        macro_rules! emit {
+            ($tok:expr) => {{
+                visit($tok);
+                last_was_num = false;
+            }};
+        }
+
+        while let Some(ch) = rest.chars().next() {
+            if ch == '`' && rest.starts_with("```") {
+                flush!();
+                let after = &rest[3..];
+                rest = match after.find("```") {
+                    Some(end) => &after[end + 3..],
+                    None => "",
+                };
+                emit!(CODE);
+                continue;
+            }
+            if ch == 'h'
+                && (rest.starts_with("http://") || rest.starts_with("https://"))
+                && word.is_empty()
+            {
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                rest = &rest[end..];
+                emit!(URL);
+                continue;
+            }
+            if ch == '"' || ch == '`' || ch == '\u{201C}' {
+                let close = if ch == '\u{201C}' { '\u{201D}' } else { ch };
+                let after = &rest[ch.len_utf8()..];
+                // Only short-ish spans are slots; a quote mark left open is punctuation.
+                if let Some(end) = after.find(close).filter(|&end| end <= 400) {
+                    flush!();
+                    emit!(QUOTE);
+                    rest = &after[end + close.len_utf8()..];
+                    continue;
+                }
+            }
+            rest = &rest[ch.len_utf8()..];
+            if ch.is_ascii_digit() {
+                flush!();
+                // Collapse a number (with separators) into one mask.
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+                    .unwrap_or(rest.len());
+                rest = &rest[end..];
+                if !last_was_num {
+                    visit(NUM);
+                    last_was_num = true;
+                }
+            } else if is_cjk(ch) {
+                flush!();
+                let mut buf = [0u8; 4];
+                emit!(ch.encode_utf8(&mut buf));
+            } else if ch.is_alphabetic() {
+                if ch.is_ascii() {
+                    word.push(ch.to_ascii_lowercase());
+                } else {
+                    word.extend(ch.to_lowercase());
+                }
+            } else {
+                flush!();
+                if matches!(
+                    ch,
+                    '.' | '?'
+                        | '!'
+                        | ';'
+                        | ':'
+                        | '\n'
+                        | '['
+                        | ']'
+                        | '\u{3002}'
+                        | '\u{FF1F}'
+                        | '\u{FF01}'
+                ) {
+                    emit!(BOUNDARY);
+                }
+            }
+        }
+        flush!();
     }
 }

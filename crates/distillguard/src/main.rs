@@ -6,6 +6,11 @@
 
 mod commands;
 
+/// mimalloc: parsing allocates and frees many small strings per record, where the
+/// system allocator spent about 15% of `analyze`'s time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 /// Find and stop distillation attacks on an LLM API.

@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use distillguard_model::{Capability, Exchange};
 
 use Capability::*;
@@ -196,6 +196,8 @@ fn automaton() -> &'static AhoCorasick {
         AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            // A full DFA: the fastest search, and the lexicon is small enough for it.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(LEXICON.iter().map(|(phrase, _, _)| phrase))
             .expect("static lexicon builds")
     })

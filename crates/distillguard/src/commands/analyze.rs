@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use distillguard_ingest::{IngestError, IngestEvent, Mapping, ReadOptions};
 use distillguard_model::report::Report;
-use distillguard_model::{AccountRecord, ModelRelease, PartnerIndicator};
+use distillguard_model::{AccountRecord, Exchange, ModelRelease, PartnerIndicator};
 use distillguard_scoring::{Config, Engine, RawConfig, ReaderCounts, SideInputs};
 
 /// Find distillation campaigns in API exchange logs.
@@ -134,32 +134,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
 
     let progress = Progress::new(!args.quiet && std::io::stderr().is_terminal());
-    let mut engine = Engine::new(config.clone());
     let opts = ReadOptions {
         mapping,
         ..ReadOptions::default()
     };
     let mut first_rejects: Vec<String> = Vec::new();
-    let stats = distillguard_ingest::read_exchanges(&files, &opts, &mut |event| {
-        match event {
-            IngestEvent::Batch(batch) => engine.observe_batch(&batch),
-            IngestEvent::Reject(reject) => {
-                if first_rejects.len() < 3 {
-                    first_rejects.push(reject.to_string());
-                }
-                writeln!(rejects, "{}", reject.to_json_line())?;
+    let (engine, stats) = fold_exchanges(
+        Engine::new(config.clone()),
+        &files,
+        &opts,
+        &mut |reject| {
+            if first_rejects.len() < 3 {
+                first_rejects.push(reject.to_string());
             }
-            IngestEvent::Progress {
-                bytes_done,
-                bytes_total,
-            } => progress.update(bytes_done, bytes_total, engine.exchanges()),
-        }
-        Ok(())
-    })
-    .map_err(|e| match e {
-        IngestError::Open { .. } | IngestError::Read { .. } => super::usage(e.to_string()),
-        other => anyhow::Error::new(other).context("reading exchange logs"),
-    })?;
+            writeln!(rejects, "{}", reject.to_json_line())
+        },
+        &progress,
+    )?;
     rejects
         .flush()
         .with_context(|| format!("writing {}", rejects_path.display()))?;
@@ -212,6 +203,54 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Reads `files` and folds every exchange into `engine`. Reading and parsing run on one
+/// side of a bounded channel, signal extraction and folding on the other, so both cores
+/// stay busy; memory stays bounded by the channel. Rejected records go to `on_reject`.
+fn fold_exchanges(
+    mut engine: Engine,
+    files: &[PathBuf],
+    opts: &ReadOptions,
+    on_reject: &mut dyn FnMut(&distillguard_ingest::Reject) -> std::io::Result<()>,
+    progress: &Progress,
+) -> anyhow::Result<(Engine, distillguard_ingest::IngestStats)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let folded = AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<Exchange>>(2);
+        let folded = &folded;
+        let folder = scope.spawn(move || {
+            for batch in batch_rx {
+                engine.observe_batch(&batch);
+                folded.fetch_add(batch.len() as u64, Ordering::Relaxed);
+            }
+            engine
+        });
+        let read = distillguard_ingest::read_exchanges(files, opts, &mut |event| {
+            match event {
+                IngestEvent::Batch(batch) => {
+                    // The folder only stops early if it panicked; join reports that.
+                    let _ = batch_tx.send(batch);
+                }
+                IngestEvent::Reject(reject) => on_reject(&reject)?,
+                IngestEvent::Progress {
+                    bytes_done,
+                    bytes_total,
+                } => progress.update(bytes_done, bytes_total, folded.load(Ordering::Relaxed)),
+            }
+            Ok(())
+        });
+        drop(batch_tx);
+        let engine = folder
+            .join()
+            .map_err(|_| anyhow::anyhow!("the detection engine thread panicked"))?;
+        let stats = read.map_err(|e| match e {
+            IngestError::Open { .. } | IngestError::Read { .. } => super::usage(e.to_string()),
+            other => anyhow::Error::new(other).context("reading exchange logs"),
+        })?;
+        Ok((engine, stats))
+    })
 }
 
 /// Writes report.json, report.html and indicators.stix.json into `out`.
