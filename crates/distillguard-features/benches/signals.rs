@@ -1,0 +1,96 @@
+//! Per-exchange signal extraction on realistic prompts: normalisation, template
+//! sketching, chain-of-thought phrases, capability lexicon, and `signals::extract` as a
+//! whole (what `Engine::observe_batch` runs on every exchange).
+//!
+//! Prompts come from the simulator (scenario `default`, seed 1, scale 0.05: about 20k
+//! exchanges of benign and attack traffic from the vendored corpora), so lengths and
+//! vocabulary are those `analyze` sees in the scale bench.
+//!
+//! Run: `cargo bench -p distillguard-features --bench signals`. Criterion reports
+//! exchanges/s (`Throughput::Elements`) and MB/s of prompt text (`Throughput::Bytes`).
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use distillguard_features::normalize;
+use distillguard_features::signals::{self, capability, cot, template};
+use distillguard_model::Exchange;
+use distillguard_sim::plan::Plan;
+use distillguard_sim::traffic::account_traffic;
+
+/// Simulated exchanges of scenario `default` at `scale`.
+fn simulated(scale: f64) -> Vec<Exchange> {
+    let scenario = distillguard_sim::load("default")
+        .expect("built-in scenario")
+        .scaled(scale);
+    let seed = 1;
+    let plan = Plan::build(&scenario, seed);
+    (0..plan.len() as u64)
+        .flat_map(|index| account_traffic(&scenario, &plan, seed, index).1)
+        .collect()
+}
+
+fn bench_signals(c: &mut Criterion) {
+    let exchanges = simulated(0.05);
+    let prompts: Vec<&str> = exchanges
+        .iter()
+        .map(|e| e.prompt.as_deref().unwrap_or(""))
+        .collect();
+    let bytes: u64 = prompts.iter().map(|p| p.len() as u64).sum();
+    let mut lengths: Vec<usize> = prompts.iter().map(|p| p.len()).collect();
+    lengths.sort_unstable();
+    eprintln!(
+        "signals bench: {} exchanges, median prompt {} bytes, mean {} bytes",
+        exchanges.len(),
+        lengths.get(lengths.len() / 2).copied().unwrap_or(0),
+        bytes / (prompts.len().max(1) as u64)
+    );
+
+    let mut group = c.benchmark_group("signals");
+    group.sample_size(20);
+
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("normalize_tokens", |b| {
+        b.iter(|| {
+            let mut count = 0usize;
+            for prompt in &prompts {
+                normalize::visit_tokens(prompt, |_| count += 1);
+            }
+            black_box(count)
+        })
+    });
+    group.bench_function("template_sketch", |b| {
+        b.iter(|| {
+            for prompt in &prompts {
+                black_box(template::sketch(prompt));
+            }
+        })
+    });
+    group.bench_function("cot_phrases", |b| {
+        b.iter(|| {
+            for prompt in &prompts {
+                black_box(cot::elicits_reasoning(prompt));
+            }
+        })
+    });
+    group.bench_function("capability_lexicon", |b| {
+        b.iter(|| {
+            for prompt in &prompts {
+                black_box(capability::classify_text(prompt));
+            }
+        })
+    });
+
+    group.throughput(Throughput::Elements(exchanges.len() as u64));
+    group.bench_function("extract_all", |b| {
+        b.iter(|| {
+            for exchange in &exchanges {
+                black_box(signals::extract(exchange));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_signals);
+criterion_main!(benches);
