@@ -37,6 +37,7 @@ import argparse
 import io
 import json
 import math
+import re
 import sys
 import time
 from collections import defaultdict
@@ -186,18 +187,24 @@ def read_file(path: Path) -> pl.DataFrame:
     return frame.select(columns)
 
 
-def lexicon_regex(phrases: list[str]) -> str:
-    # ASCII phrases match whole words; CJK phrases anywhere.
+def lexicon_codes() -> tuple[str, dict[str, int]]:
+    """One alternation over the whole lexicon (longest phrases first, ASCII phrases as
+    whole words), and each phrase's code: capability index * 10 + weight."""
+    codes: dict[str, int] = {}
+    for cap, weight, phrases in LEXICON:
+        for phrase in phrases:
+            codes[phrase.replace("\\", "")] = CAPABILITIES.index(cap) * 10 + weight
     parts = []
-    for phrase in phrases:
+    for phrase in sorted(codes, key=len, reverse=True):
+        escaped = re.escape(phrase)
         if phrase.isascii() and phrase[0].isalnum() and phrase[-1].isalnum():
-            parts.append(rf"\b{phrase}\b")
+            parts.append(rf"\b{escaped}\b")
         else:
-            parts.append(phrase)
-    return "(?i)(?:" + "|".join(parts) + ")"
+            parts.append(escaped)
+    return "(?:" + "|".join(parts) + ")", codes
 
 
-CAPABILITY_RULES = [(cap, weight, lexicon_regex(phrases)) for cap, weight, phrases in LEXICON]
+LEXICON_REGEX, LEXICON_CODES = lexicon_codes()
 COT_REGEX = "(?i)(?:" + "|".join(p.replace("+", r"\+") for p in COT_PHRASES) + ")"
 QUOTE_RE = r'"[^"]*"|`[^`]*`'
 CODE_RE = r"```[\s\S]*?```"
@@ -208,13 +215,24 @@ NUM_RE = r"\d+(?:[.,]\d+)*"
 def exchange_features(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per-exchange signals (vectorised), and the distinct template frames with counts."""
     text = pl.col("prompt").fill_null("").str.slice(0, MAX_SCAN_CHARS)
-    weights = {cap: pl.lit(0, dtype=pl.Int64) for cap in CAPABILITIES[1:]}
-    for cap, weight, regex in CAPABILITY_RULES:
-        weights[cap] = weights[cap] + text.str.count_matches(regex) * weight
-    scored = frame.with_columns(
-        [w.alias(f"w_{cap}") for cap, w in weights.items()]
-        + [text.str.contains(COT_REGEX).alias("cot")]
+    # One regex pass finds every lexicon phrase; each match maps to its code, and the
+    # weights per capability are sums over the (short) list of matches.
+    codes = (
+        text.str.to_lowercase()
+        .str.extract_all(LEXICON_REGEX)
+        .list.eval(pl.element().replace_strict(LEXICON_CODES, default=0, return_dtype=pl.Int32))
     )
+    scored = frame.with_columns(codes.alias("lexicon_codes"), text.str.contains(COT_REGEX).alias("cot"))
+    scored = scored.with_columns(
+        [
+            pl.col("lexicon_codes")
+            .list.eval(pl.when(pl.element() // 10 == index).then(pl.element() % 10).otherwise(0))
+            .list.sum()
+            .alias(f"w_{cap}")
+            for index, cap in enumerate(CAPABILITIES)
+            if index > 0
+        ]
+    ).drop("lexicon_codes")
     weight_cols = [f"w_{cap}" for cap in CAPABILITIES[1:]]
     best = pl.concat_list(weight_cols).list.arg_max()
     best_weight = pl.max_horizontal(weight_cols)
