@@ -220,7 +220,7 @@ impl AccountStats {
         let day = ex.ts.div_euclid(DAY) as u64;
         if let Some(ip) = ex.ip {
             self.ips.insert_with(ip, caps::IPS);
-            let ip_hash = crate::tagged_hash(1, &ip.to_string());
+            let ip_hash = ip_hash(ip);
             self.ip_days.insert_with(
                 ip_hash ^ day.wrapping_mul(0x9E37_79B9_7F4A_7C15),
                 caps::IP_DAYS,
@@ -322,16 +322,19 @@ impl AccountStats {
     }
 }
 
+/// Hash of an address, from its bytes (no text formatting on the per-exchange path).
+fn ip_hash(ip: IpAddr) -> u64 {
+    match ip {
+        IpAddr::V4(v4) => xxhash_rust::xxh3::xxh3_64_with_seed(&v4.octets(), 1),
+        IpAddr::V6(v6) => xxhash_rust::xxh3::xxh3_64_with_seed(&v6.octets(), 1),
+    }
+}
+
+/// Hash of the /24 (IPv4) or /48 (IPv6) network of an address (see [`subnet_of`]).
 fn subnet_hash(ip: IpAddr) -> u64 {
     match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            crate::tagged_hash(3, &format!("{}.{}.{}.0/24", o[0], o[1], o[2]))
-        }
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            crate::tagged_hash(3, &format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2]))
-        }
+        IpAddr::V4(v4) => xxhash_rust::xxh3::xxh3_64_with_seed(&v4.octets()[..3], 3),
+        IpAddr::V6(v6) => xxhash_rust::xxh3::xxh3_64_with_seed(&v6.octets()[..6], 3),
     }
 }
 
