@@ -31,7 +31,12 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn new(exchange: Exchange, started: Instant, decider: Arc<dyn Decider>) -> Recorder {
-        Recorder { exchange: Some(exchange), usage: Usage::default(), started, decider }
+        Recorder {
+            exchange: Some(exchange),
+            usage: Usage::default(),
+            started,
+            decider,
+        }
     }
 }
 
@@ -64,7 +69,12 @@ pub struct Tap {
 
 impl Tap {
     pub fn new(dialect: Dialect, streaming: bool, recorder: Recorder) -> Tap {
-        Tap { dialect, splitter: streaming.then(Splitter::default), whole: Vec::new(), recorder }
+        Tap {
+            dialect,
+            splitter: streaming.then(Splitter::default),
+            whole: Vec::new(),
+            recorder,
+        }
     }
 }
 
@@ -104,7 +114,11 @@ pub struct MarkStream {
 
 impl MarkStream {
     pub fn new(rewriter: Rewriter, recorder: Recorder) -> MarkStream {
-        MarkStream { splitter: Splitter::default(), rewriter, recorder }
+        MarkStream {
+            splitter: Splitter::default(),
+            rewriter,
+            recorder,
+        }
     }
 }
 
@@ -136,7 +150,11 @@ pub struct Processed<P> {
 
 impl<P: Processor> Processed<P> {
     pub fn new(inner: Incoming, processor: P) -> Processed<P> {
-        Processed { inner: BodyDataStream::new(inner), processor, ended: false }
+        Processed {
+            inner: BodyDataStream::new(inner),
+            processor,
+            ended: false,
+        }
     }
 }
 

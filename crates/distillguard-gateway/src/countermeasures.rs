@@ -65,7 +65,10 @@ fn reasoning(dialect: Dialect, policy: ReasoningPolicy, body: &mut Value) -> boo
             let Some(reasoning) = body.get_mut("reasoning").and_then(Value::as_object_mut) else {
                 return false;
             };
-            let current = reasoning.get("summary").and_then(Value::as_str).map(str::to_string);
+            let current = reasoning
+                .get("summary")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             match (policy, current.as_deref()) {
                 (_, None) => false,
                 (ReasoningPolicy::Summarize, Some("concise")) => false,
@@ -106,8 +109,15 @@ fn logprobs(dialect: Dialect, max: u32, body: &mut Value) -> Result<bool, Gatewa
     match dialect {
         Dialect::Anthropic => Ok(false),
         Dialect::ChatCompletions => {
-            let asked = body.get("logprobs").and_then(Value::as_bool).unwrap_or(false)
-                || body.get("top_logprobs").and_then(Value::as_u64).unwrap_or(0) > 0;
+            let asked = body
+                .get("logprobs")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+                || body
+                    .get("top_logprobs")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0)
+                    > 0;
             if !asked {
                 return Ok(false);
             }
@@ -121,10 +131,16 @@ fn logprobs(dialect: Dialect, max: u32, body: &mut Value) -> Result<bool, Gatewa
                 .get("include")
                 .and_then(Value::as_array)
                 .is_some_and(|items| {
-                    items.iter().any(|i| i.as_str() == Some("message.output_text.logprobs"))
+                    items
+                        .iter()
+                        .any(|i| i.as_str() == Some("message.output_text.logprobs"))
                 });
-            let asked =
-                included || body.get("top_logprobs").and_then(Value::as_u64).unwrap_or(0) > 0;
+            let asked = included
+                || body
+                    .get("top_logprobs")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0)
+                    > 0;
             if !asked {
                 return Ok(false);
             }
@@ -141,29 +157,69 @@ mod tests {
     use super::*;
 
     fn measures(reasoning: ReasoningPolicy, max: Option<u32>) -> Countermeasures {
-        Countermeasures { reasoning, max_top_logprobs: max, watermark: false }
+        Countermeasures {
+            reasoning,
+            max_top_logprobs: max,
+            watermark: false,
+        }
     }
 
     #[test]
     fn anthropic_thinking_display() {
         let mut body = json!({"thinking": {"type": "enabled", "budget_tokens": 1024}});
-        assert_eq!(apply(Dialect::Anthropic, &measures(ReasoningPolicy::Summarize, None), &mut body), Ok(true));
+        assert_eq!(
+            apply(
+                Dialect::Anthropic,
+                &measures(ReasoningPolicy::Summarize, None),
+                &mut body
+            ),
+            Ok(true)
+        );
         assert_eq!(body["thinking"]["display"], "summarized");
         assert_eq!(body["thinking"]["budget_tokens"], 1024);
-        apply(Dialect::Anthropic, &measures(ReasoningPolicy::Omit, None), &mut body).expect("ok");
+        apply(
+            Dialect::Anthropic,
+            &measures(ReasoningPolicy::Omit, None),
+            &mut body,
+        )
+        .expect("ok");
         assert_eq!(body["thinking"]["display"], "omitted");
         // Summarize never widens an omitted display; disabled thinking is left alone.
-        assert_eq!(apply(Dialect::Anthropic, &measures(ReasoningPolicy::Summarize, None), &mut body), Ok(false));
+        assert_eq!(
+            apply(
+                Dialect::Anthropic,
+                &measures(ReasoningPolicy::Summarize, None),
+                &mut body
+            ),
+            Ok(false)
+        );
         let mut off = json!({"thinking": {"type": "disabled"}});
-        assert_eq!(apply(Dialect::Anthropic, &measures(ReasoningPolicy::Omit, None), &mut off), Ok(false));
+        assert_eq!(
+            apply(
+                Dialect::Anthropic,
+                &measures(ReasoningPolicy::Omit, None),
+                &mut off
+            ),
+            Ok(false)
+        );
     }
 
     #[test]
     fn responses_reasoning_summary() {
         let mut body = json!({"reasoning": {"effort": "high", "summary": "detailed"}});
-        apply(Dialect::Responses, &measures(ReasoningPolicy::Summarize, None), &mut body).expect("ok");
+        apply(
+            Dialect::Responses,
+            &measures(ReasoningPolicy::Summarize, None),
+            &mut body,
+        )
+        .expect("ok");
         assert_eq!(body["reasoning"]["summary"], "concise");
-        apply(Dialect::Responses, &measures(ReasoningPolicy::Omit, None), &mut body).expect("ok");
+        apply(
+            Dialect::Responses,
+            &measures(ReasoningPolicy::Omit, None),
+            &mut body,
+        )
+        .expect("ok");
         assert!(body["reasoning"].get("summary").is_none());
         assert_eq!(body["reasoning"]["effort"], "high");
     }
@@ -171,14 +227,38 @@ mod tests {
     #[test]
     fn logprobs_capped_or_refused() {
         let mut chat = json!({"logprobs": true, "top_logprobs": 20});
-        assert_eq!(apply(Dialect::ChatCompletions, &measures(ReasoningPolicy::Full, Some(2)), &mut chat), Ok(true));
+        assert_eq!(
+            apply(
+                Dialect::ChatCompletions,
+                &measures(ReasoningPolicy::Full, Some(2)),
+                &mut chat
+            ),
+            Ok(true)
+        );
         assert_eq!(chat["top_logprobs"], 2);
-        let err = apply(Dialect::ChatCompletions, &measures(ReasoningPolicy::Full, Some(0)), &mut chat);
+        let err = apply(
+            Dialect::ChatCompletions,
+            &measures(ReasoningPolicy::Full, Some(0)),
+            &mut chat,
+        );
         assert!(matches!(err, Err(GatewayError::InvalidRequest(_))));
         let mut plain = json!({"messages": []});
-        assert_eq!(apply(Dialect::ChatCompletions, &measures(ReasoningPolicy::Full, Some(0)), &mut plain), Ok(false));
-        let mut responses = json!({"top_logprobs": 10, "include": ["message.output_text.logprobs"]});
-        apply(Dialect::Responses, &measures(ReasoningPolicy::Full, Some(3)), &mut responses).expect("ok");
+        assert_eq!(
+            apply(
+                Dialect::ChatCompletions,
+                &measures(ReasoningPolicy::Full, Some(0)),
+                &mut plain
+            ),
+            Ok(false)
+        );
+        let mut responses =
+            json!({"top_logprobs": 10, "include": ["message.output_text.logprobs"]});
+        apply(
+            Dialect::Responses,
+            &measures(ReasoningPolicy::Full, Some(3)),
+            &mut responses,
+        )
+        .expect("ok");
         assert_eq!(responses["top_logprobs"], 3);
     }
 }

@@ -54,16 +54,34 @@ pub fn status_of(err: &GatewayError) -> StatusCode {
 /// (Anthropic error type, OpenAI error type, OpenAI code).
 fn types_of(err: &GatewayError) -> (&'static str, &'static str, &'static str) {
     match err {
-        GatewayError::MalformedJson(_) => ("invalid_request_error", "invalid_request_error", "invalid_json"),
-        GatewayError::InvalidRequest(_) => ("invalid_request_error", "invalid_request_error", "invalid_request"),
-        GatewayError::TooLarge { .. } => ("request_too_large", "invalid_request_error", "request_too_large"),
+        GatewayError::MalformedJson(_) => (
+            "invalid_request_error",
+            "invalid_request_error",
+            "invalid_json",
+        ),
+        GatewayError::InvalidRequest(_) => (
+            "invalid_request_error",
+            "invalid_request_error",
+            "invalid_request",
+        ),
+        GatewayError::TooLarge { .. } => (
+            "request_too_large",
+            "invalid_request_error",
+            "request_too_large",
+        ),
         GatewayError::Throttled { .. } => ("rate_limit_error", "requests", "rate_limit_exceeded"),
         GatewayError::Blocked(_) => ("permission_error", "permission_error", "account_blocked"),
-        GatewayError::VerificationRequired(_) => {
-            ("permission_error", "permission_error", "verification_required")
+        GatewayError::VerificationRequired(_) => (
+            "permission_error",
+            "permission_error",
+            "verification_required",
+        ),
+        GatewayError::UpstreamUnavailable(_) => {
+            ("api_error", "server_error", "upstream_unavailable")
         }
-        GatewayError::UpstreamUnavailable(_) => ("api_error", "server_error", "upstream_unavailable"),
-        GatewayError::DecisionUnavailable => ("overloaded_error", "server_error", "service_unavailable"),
+        GatewayError::DecisionUnavailable => {
+            ("overloaded_error", "server_error", "service_unavailable")
+        }
     }
 }
 

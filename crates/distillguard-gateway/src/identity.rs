@@ -58,7 +58,10 @@ pub fn identify(headers: &HeaderMap, account_header: Option<&HeaderName>) -> Ide
         (None, Some(key)) => key.clone(),
         (None, None) => ANONYMOUS.to_string(),
     };
-    Identity { account_id, api_key_id }
+    Identity {
+        account_id,
+        api_key_id,
+    }
 }
 
 #[cfg(test)]

@@ -73,7 +73,9 @@ impl Upstream {
     pub fn parse(url: &str) -> Result<Upstream, GatewayError> {
         let bad = |why: &str| GatewayError::InvalidRequest(format!("upstream URL {url:?}: {why}"));
         let uri: Uri = url.parse().map_err(|_| bad("not a URL"))?;
-        let scheme = uri.scheme_str().ok_or_else(|| bad("needs http:// or https://"))?;
+        let scheme = uri
+            .scheme_str()
+            .ok_or_else(|| bad("needs http:// or https://"))?;
         if scheme != "http" && scheme != "https" {
             return Err(bad("needs http:// or https://"));
         }
@@ -87,9 +89,12 @@ impl Upstream {
 
     /// The upstream URI for a request's path and query.
     pub fn join(&self, path_and_query: &str) -> Result<Uri, GatewayError> {
-        format!("{}://{}{}{}", self.scheme, self.authority, self.base_path, path_and_query)
-            .parse()
-            .map_err(|_| GatewayError::InvalidRequest(format!("bad request path {path_and_query:?}")))
+        format!(
+            "{}://{}{}{}",
+            self.scheme, self.authority, self.base_path, path_and_query
+        )
+        .parse()
+        .map_err(|_| GatewayError::InvalidRequest(format!("bad request path {path_and_query:?}")))
     }
 }
 

@@ -73,7 +73,7 @@ fn client_ip(gateway: &Gateway, parts: &Parts) -> Option<IpAddr> {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|v| v.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back();
         if forwarded.is_some() {
             return forwarded;
         }
@@ -84,7 +84,13 @@ fn client_ip(gateway: &Gateway, parts: &Parts) -> Option<IpAddr> {
         .map(|info| info.0.ip())
 }
 
-fn base_exchange(gateway: &Gateway, parts: &Parts, identity: &Identity, dialect: Dialect, facts: &RequestFacts) -> Exchange {
+fn base_exchange(
+    gateway: &Gateway,
+    parts: &Parts,
+    identity: &Identity,
+    dialect: Dialect,
+    facts: &RequestFacts,
+) -> Exchange {
     Exchange {
         api_key_id: identity.api_key_id.clone(),
         ip: client_ip(gateway, parts),
@@ -114,17 +120,20 @@ async fn decide(gateway: &Gateway, request: CheckRequest) -> Result<CheckRespons
     match gateway.decider.check(&request).await {
         Ok(answer) => Ok(answer),
         Err(err) => {
-            let failures = gateway.metrics.decision_errors.fetch_add(1, Ordering::Relaxed);
+            let failures = gateway
+                .metrics
+                .decision_errors
+                .fetch_add(1, Ordering::Relaxed);
             match gateway.config.fail_mode {
                 FailMode::Open => {
                     gateway.metrics.inc(|m| &m.fail_open);
-                    if failures % 1000 == 0 {
+                    if failures.is_multiple_of(1000) {
                         tracing::warn!(error = %err, failures = failures + 1, "decision failed; allowing (fail open)");
                     }
                     Ok(CheckResponse::allow(&request.account_id))
                 }
                 FailMode::Closed => {
-                    if failures % 1000 == 0 {
+                    if failures.is_multiple_of(1000) {
                         tracing::warn!(error = %err, failures = failures + 1, "decision failed; refusing (fail closed)");
                     }
                     Err(GatewayError::DecisionUnavailable)
@@ -179,7 +188,9 @@ pub async fn handle(State(gateway): State<Arc<Gateway>>, request: Request) -> Re
             let too_large = std::error::Error::source(&err)
                 .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
             let error = if too_large {
-                GatewayError::TooLarge { limit: gateway.config.max_body_bytes }
+                GatewayError::TooLarge {
+                    limit: gateway.config.max_body_bytes,
+                }
             } else {
                 GatewayError::InvalidRequest(format!("could not read the request body: {err}"))
             };
@@ -190,11 +201,16 @@ pub async fn handle(State(gateway): State<Arc<Gateway>>, request: Request) -> Re
         Ok(value @ Value::Object(_)) => value,
         Ok(_) => {
             gateway.metrics.inc(|m| &m.bad_requests);
-            return ApiError::new(dialect, GatewayError::MalformedJson("expected a JSON object".into())).into_response();
+            return ApiError::new(
+                dialect,
+                GatewayError::MalformedJson("expected a JSON object".into()),
+            )
+            .into_response();
         }
         Err(err) => {
             gateway.metrics.inc(|m| &m.bad_requests);
-            return ApiError::new(dialect, GatewayError::MalformedJson(err.to_string())).into_response();
+            return ApiError::new(dialect, GatewayError::MalformedJson(err.to_string()))
+                .into_response();
         }
     };
     let request_facts = facts(dialect, &json);
@@ -226,13 +242,26 @@ pub async fn handle(State(gateway): State<Arc<Gateway>>, request: Request) -> Re
             }
         }
     }
-    if let Some(limit) = decision.countermeasures.as_ref().and_then(|m| m.max_top_logprobs) {
+    if let Some(limit) = decision
+        .countermeasures
+        .as_ref()
+        .and_then(|m| m.max_top_logprobs)
+    {
         exchange.logprobs = exchange.logprobs.map(|n| n.min(limit.max(1)));
     }
-    forward(gateway, parts, body, dialect, exchange, mark_with, identity, started).await
+    forward(
+        gateway, parts, body, dialect, exchange, mark_with, identity, started,
+    )
+    .await
 }
 
-fn refuse(gateway: &Gateway, dialect: Dialect, error: GatewayError, mut exchange: Exchange, started: Instant) -> Response {
+fn refuse(
+    gateway: &Gateway,
+    dialect: Dialect,
+    error: GatewayError,
+    mut exchange: Exchange,
+    started: Instant,
+) -> Response {
     let response = ApiError::new(dialect, error).into_response();
     exchange.status = Some(response.status().as_u16());
     exchange.output_tokens = Some(0);
@@ -242,16 +271,28 @@ fn refuse(gateway: &Gateway, dialect: Dialect, error: GatewayError, mut exchange
 }
 
 /// The request to send upstream.
-fn upstream_request(gateway: &Gateway, parts: &Parts, body: Body, body_len: Option<usize>) -> Result<axum::http::Request<Body>, GatewayError> {
-    let path_and_query = parts.uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+fn upstream_request(
+    gateway: &Gateway,
+    parts: &Parts,
+    body: Body,
+    body_len: Option<usize>,
+) -> Result<axum::http::Request<Body>, GatewayError> {
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
     let uri = gateway.config.upstream.join(path_and_query)?;
-    let mut builder = axum::http::Request::builder().method(parts.method.clone()).uri(uri);
+    let mut builder = axum::http::Request::builder()
+        .method(parts.method.clone())
+        .uri(uri);
     let mut headers = HeaderMap::with_capacity(parts.headers.len());
     for (name, value) in &parts.headers {
         if is_hop_by_hop(name) || name == header::HOST {
             continue;
         }
-        if body_len.is_some() && (name == header::CONTENT_LENGTH || name == header::ACCEPT_ENCODING) {
+        if body_len.is_some() && (name == header::CONTENT_LENGTH || name == header::ACCEPT_ENCODING)
+        {
             continue;
         }
         if gateway.config.account_header.as_ref() == Some(name) {
@@ -262,24 +303,35 @@ fn upstream_request(gateway: &Gateway, parts: &Parts, body: Body, body_len: Opti
     if let Some(len) = body_len {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
         // The gateway reads API responses (usage, marking): ask for them uncompressed.
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
     }
     if let Some(all) = builder.headers_mut() {
         *all = headers;
     }
-    builder
-        .body(body)
-        .map_err(|e| GatewayError::UpstreamUnavailable(format!("could not build the upstream request: {e}")))
+    builder.body(body).map_err(|e| {
+        GatewayError::UpstreamUnavailable(format!("could not build the upstream request: {e}"))
+    })
 }
 
 fn clean_response_headers(headers: &mut HeaderMap) {
-    let names: Vec<HeaderName> = headers.keys().filter(|n| is_hop_by_hop(n)).cloned().collect();
+    let names: Vec<HeaderName> = headers
+        .keys()
+        .filter(|n| is_hop_by_hop(n))
+        .cloned()
+        .collect();
     for name in names {
         headers.remove(name);
     }
 }
 
-fn upstream_error(gateway: &Gateway, dialect: Dialect, err: impl std::fmt::Display) -> GatewayError {
+fn upstream_error(
+    gateway: &Gateway,
+    dialect: Dialect,
+    err: impl std::fmt::Display,
+) -> GatewayError {
     gateway.metrics.inc(|m| &m.upstream_errors);
     tracing::warn!(error = %err, "upstream request failed");
     let _ = dialect;
@@ -297,10 +349,11 @@ async fn forward(
     identity: Identity,
     started: Instant,
 ) -> Response {
-    let request = match upstream_request(&gateway, &parts, Body::from(body.clone()), Some(body.len())) {
-        Ok(request) => request,
-        Err(error) => return refuse(&gateway, dialect, error, exchange, started),
-    };
+    let request =
+        match upstream_request(&gateway, &parts, Body::from(body.clone()), Some(body.len())) {
+            Ok(request) => request,
+            Err(error) => return refuse(&gateway, dialect, error, exchange, started),
+        };
     let response = match gateway.client.request(request).await {
         Ok(response) => response,
         Err(err) => {
@@ -327,7 +380,10 @@ async fn forward(
     let key = match mark_with {
         Some(key) if head.status.is_success() => key,
         _ => {
-            let body = Body::from_stream(Processed::new(incoming, Tap::new(dialect, streaming, recorder)));
+            let body = Body::from_stream(Processed::new(
+                incoming,
+                Tap::new(dialect, streaming, recorder),
+            ));
             return Response::from_parts(head, body);
         }
     };
@@ -335,7 +391,10 @@ async fn forward(
     if streaming {
         head.headers.remove(header::CONTENT_LENGTH);
         let rewriter = Rewriter::new(dialect, key, &identity.account_id);
-        let body = Body::from_stream(Processed::new(incoming, MarkStream::new(rewriter, recorder)));
+        let body = Body::from_stream(Processed::new(
+            incoming,
+            MarkStream::new(rewriter, recorder),
+        ));
         return Response::from_parts(head, body);
     }
     let limited = http_body_util::Limited::new(incoming, MAX_MARKED_RESPONSE);
@@ -355,16 +414,25 @@ async fn forward(
         }
         Err(_) => bytes,
     };
-    head.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(out.len()));
+    head.headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(out.len()));
     drop(recorder);
     Response::from_parts(head, Body::from(out))
 }
 
 /// Other paths: a refusal-only check, then streamed both ways untouched.
-async fn passthrough(gateway: Arc<Gateway>, parts: Parts, body: Body, identity: Identity) -> Response {
+async fn passthrough(
+    gateway: Arc<Gateway>,
+    parts: Parts,
+    body: Body,
+    identity: Identity,
+) -> Response {
     let dialect = Dialect::of_path_for_errors(parts.uri.path());
     gateway.metrics.inc(|m| &m.passthrough);
-    let check = CheckRequest { account_id: identity.account_id.clone(), request: None };
+    let check = CheckRequest {
+        account_id: identity.account_id.clone(),
+        request: None,
+    };
     match decide(&gateway, check).await {
         Ok(decision) => {
             if let Some(error) = refusal(&decision) {

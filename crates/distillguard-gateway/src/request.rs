@@ -80,7 +80,9 @@ fn content_text(content: &Value, texts: &mut Vec<String>, images: &mut u32) {
 }
 
 fn u64_field(body: &Value, names: &[&str]) -> Option<u64> {
-    names.iter().find_map(|name| body.get(*name).and_then(Value::as_u64))
+    names
+        .iter()
+        .find_map(|name| body.get(*name).and_then(Value::as_u64))
 }
 
 fn tool_names(tools: &[Value]) -> Vec<String> {
@@ -99,7 +101,10 @@ fn tool_names(tools: &[Value]) -> Vec<String> {
 /// Reads the facts of a request body in the given dialect.
 pub fn facts(dialect: Dialect, body: &Value) -> RequestFacts {
     let mut facts = RequestFacts {
-        model: body.get("model").and_then(Value::as_str).map(str::to_string),
+        model: body
+            .get("model")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         stream: body.get("stream").and_then(Value::as_bool).unwrap_or(false),
         ..RequestFacts::default()
     };
@@ -136,14 +141,19 @@ pub fn facts(dialect: Dialect, body: &Value) -> RequestFacts {
             facts.max_tokens = u64_field(body, &["max_completion_tokens", "max_tokens"]);
             let effort = body.get("reasoning_effort").and_then(Value::as_str);
             facts.thinking = Some(effort.is_some_and(|e| e != "none" && e != "minimal"));
-            let wants_logprobs = body.get("logprobs").and_then(Value::as_bool).unwrap_or(false);
+            let wants_logprobs = body
+                .get("logprobs")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let top = u64_field(body, &["top_logprobs"]).unwrap_or(0) as u32;
             facts.logprobs = wants_logprobs.then_some(top.max(1));
             if let Some(messages) = body.get("messages").and_then(Value::as_array) {
                 facts.turns = Some(messages.len() as u32);
                 for message in messages {
                     let role = message.get("role").and_then(Value::as_str).unwrap_or("");
-                    let Some(content) = message.get("content") else { continue };
+                    let Some(content) = message.get("content") else {
+                        continue;
+                    };
                     match role {
                         "user" => content_text(content, &mut user_texts, &mut images),
                         "system" | "developer" => content_text(content, &mut system_texts, &mut 0),
@@ -173,7 +183,9 @@ pub fn facts(dialect: Dialect, body: &Value) -> RequestFacts {
                     facts.turns = Some(items.len() as u32);
                     for item in items {
                         let role = item.get("role").and_then(Value::as_str).unwrap_or("");
-                        let Some(content) = item.get("content") else { continue };
+                        let Some(content) = item.get("content") else {
+                            continue;
+                        };
                         match role {
                             "user" => content_text(content, &mut user_texts, &mut images),
                             "system" | "developer" => {
@@ -214,7 +226,10 @@ mod tests {
         let f = facts(Dialect::Anthropic, &body);
         assert_eq!(f.prompt.as_deref(), Some("hi\nmore"));
         assert_eq!(f.system.as_deref(), Some("be brief"));
-        assert_eq!((f.turns, f.max_tokens, f.thinking, f.images), (Some(3), Some(100), Some(true), Some(1)));
+        assert_eq!(
+            (f.turns, f.max_tokens, f.thinking, f.images),
+            (Some(3), Some(100), Some(true), Some(1))
+        );
         assert_eq!(f.tool_names, vec!["search"]);
         assert!(f.stream);
     }
@@ -225,19 +240,31 @@ mod tests {
             "messages": [{"role": "developer", "content": "sys"}, {"role": "user", "content": "q"}],
             "tools": [{"type": "function", "function": {"name": "f"}}]});
         let f = facts(Dialect::ChatCompletions, &chat);
-        assert_eq!((f.logprobs, f.max_tokens, f.turns), (Some(5), Some(9), Some(2)));
-        assert_eq!((f.prompt.as_deref(), f.system.as_deref()), (Some("q"), Some("sys")));
+        assert_eq!(
+            (f.logprobs, f.max_tokens, f.turns),
+            (Some(5), Some(9), Some(2))
+        );
+        assert_eq!(
+            (f.prompt.as_deref(), f.system.as_deref()),
+            (Some("q"), Some("sys"))
+        );
         assert_eq!(f.tool_names, vec!["f"]);
 
         let responses = json!({"model": "o", "input": "why", "instructions": "sys",
             "reasoning": {"effort": "high"}, "top_logprobs": 3});
         let f = facts(Dialect::Responses, &responses);
-        assert_eq!((f.thinking, f.logprobs, f.prompt.as_deref()), (Some(true), Some(3), Some("why")));
+        assert_eq!(
+            (f.thinking, f.logprobs, f.prompt.as_deref()),
+            (Some(true), Some(3), Some("why"))
+        );
     }
 
     #[test]
     fn odd_types_are_absent_not_errors() {
-        let f = facts(Dialect::Anthropic, &json!({"model": 3, "messages": "x", "max_tokens": "many"}));
+        let f = facts(
+            Dialect::Anthropic,
+            &json!({"model": 3, "messages": "x", "max_tokens": "many"}),
+        );
         assert_eq!(f.model, None);
         assert_eq!(f.turns, None);
         assert_eq!(f.max_tokens, None);

@@ -17,7 +17,11 @@ pub struct Usage {
 impl Usage {
     /// Fills the counts a `usage` object has (both APIs' names), keeping the others.
     pub fn absorb(&mut self, usage: &Value) {
-        let get = |names: &[&str]| names.iter().find_map(|n| usage.get(*n).and_then(Value::as_u64));
+        let get = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| usage.get(*n).and_then(Value::as_u64))
+        };
         if let Some(input) = get(&["input_tokens", "prompt_tokens"]) {
             self.input_tokens = Some(input);
         }
@@ -27,7 +31,10 @@ impl Usage {
         let details = usage
             .get("output_tokens_details")
             .or_else(|| usage.get("completion_tokens_details"));
-        if let Some(reasoning) = details.and_then(|d| d.get("reasoning_tokens")).and_then(Value::as_u64) {
+        if let Some(reasoning) = details
+            .and_then(|d| d.get("reasoning_tokens"))
+            .and_then(Value::as_u64)
+        {
             self.reasoning_tokens = Some(reasoning);
         }
     }
@@ -47,7 +54,12 @@ impl Usage {
 /// Anthropic: `content[].text` of `text` blocks (never thinking blocks, whose
 /// signatures cover them). Chat Completions: `choices[].message.content`. Responses:
 /// `output[]` message items' `output_text` parts.
-pub fn mark_body(dialect: Dialect, body: &mut Value, key: &WatermarkKey, account_id: &str) -> usize {
+pub fn mark_body(
+    dialect: Dialect,
+    body: &mut Value,
+    key: &WatermarkKey,
+    account_id: &str,
+) -> usize {
     let mut changed = 0;
     let mut mark_text = |slot: &mut Value| {
         if let Some(text) = slot.as_str() {
@@ -60,7 +72,12 @@ pub fn mark_body(dialect: Dialect, body: &mut Value, key: &WatermarkKey, account
     };
     match dialect {
         Dialect::Anthropic => {
-            for block in body.get_mut("content").and_then(Value::as_array_mut).into_iter().flatten() {
+            for block in body
+                .get_mut("content")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
                 if block.get("type").and_then(Value::as_str) == Some("text") {
                     if let Some(text) = block.get_mut("text") {
                         mark_text(text);
@@ -69,18 +86,34 @@ pub fn mark_body(dialect: Dialect, body: &mut Value, key: &WatermarkKey, account
             }
         }
         Dialect::ChatCompletions => {
-            for choice in body.get_mut("choices").and_then(Value::as_array_mut).into_iter().flatten() {
-                if let Some(content) = choice.get_mut("message").and_then(|m| m.get_mut("content")) {
+            for choice in body
+                .get_mut("choices")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(content) = choice.get_mut("message").and_then(|m| m.get_mut("content"))
+                {
                     mark_text(content);
                 }
             }
         }
         Dialect::Responses => {
-            for item in body.get_mut("output").and_then(Value::as_array_mut).into_iter().flatten() {
+            for item in body
+                .get_mut("output")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
                 if item.get("type").and_then(Value::as_str) != Some("message") {
                     continue;
                 }
-                for part in item.get_mut("content").and_then(Value::as_array_mut).into_iter().flatten() {
+                for part in item
+                    .get_mut("content")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
                     if part.get("type").and_then(Value::as_str) == Some("output_text") {
                         if let Some(text) = part.get_mut("text") {
                             mark_text(text);
@@ -101,10 +134,22 @@ mod tests {
     #[test]
     fn usage_names_of_both_apis() {
         let anthropic = Usage::of_body(&json!({"usage": {"input_tokens": 3, "output_tokens": 7}}));
-        assert_eq!((anthropic.input_tokens, anthropic.output_tokens), (Some(3), Some(7)));
-        let chat = Usage::of_body(&json!({"usage": {"prompt_tokens": 1, "completion_tokens": 2,
-            "completion_tokens_details": {"reasoning_tokens": 1}}}));
-        assert_eq!(chat, Usage { input_tokens: Some(1), output_tokens: Some(2), reasoning_tokens: Some(1) });
+        assert_eq!(
+            (anthropic.input_tokens, anthropic.output_tokens),
+            (Some(3), Some(7))
+        );
+        let chat = Usage::of_body(
+            &json!({"usage": {"prompt_tokens": 1, "completion_tokens": 2,
+            "completion_tokens_details": {"reasoning_tokens": 1}}}),
+        );
+        assert_eq!(
+            chat,
+            Usage {
+                input_tokens: Some(1),
+                output_tokens: Some(2),
+                reasoning_tokens: Some(1)
+            }
+        );
     }
 
     #[test]
@@ -116,7 +161,10 @@ mod tests {
             {"type": "text", "text": text}
         ]});
         // Some account marks it differently from the plain text.
-        let account = (0..50).map(|i| format!("a{i}")).find(|a| mark(&key, a, text) != text).expect("one differs");
+        let account = (0..50)
+            .map(|i| format!("a{i}"))
+            .find(|a| mark(&key, a, text) != text)
+            .expect("one differs");
         assert_eq!(mark_body(Dialect::Anthropic, &mut body, &key, &account), 1);
         assert_eq!(body["content"][0]["thinking"], text);
         assert_eq!(body["content"][1]["text"], mark(&key, &account, text));

@@ -93,7 +93,9 @@ pub fn absorb_usage(dialect: Dialect, raw: &[u8], usage: &mut Usage) {
         return;
     }
     let (_, data) = parse_event(raw);
-    let Ok(value) = serde_json::from_str::<Value>(&data) else { return };
+    let Ok(value) = serde_json::from_str::<Value>(&data) else {
+        return;
+    };
     let block = match dialect {
         Dialect::Anthropic => value
             .get("message")
@@ -195,7 +197,9 @@ impl Rewriter {
                     return false;
                 }
                 let marker = self.marker(block);
-                let Some(text) = value.pointer_mut("/content_block/text") else { return false };
+                let Some(text) = value.pointer_mut("/content_block/text") else {
+                    return false;
+                };
                 let original = text.as_str().unwrap_or("").to_string();
                 let marked = marker.push(&original);
                 if marked == original {
@@ -205,12 +209,15 @@ impl Rewriter {
                 true
             }
             "content_block_delta" => {
-                let is_text = value.pointer("/delta/type").and_then(Value::as_str) == Some("text_delta");
+                let is_text =
+                    value.pointer("/delta/type").and_then(Value::as_str) == Some("text_delta");
                 if !is_text {
                     return false;
                 }
                 let marker = self.marker(block);
-                let Some(text) = value.pointer_mut("/delta/text") else { return false };
+                let Some(text) = value.pointer_mut("/delta/text") else {
+                    return false;
+                };
                 let original = text.as_str().unwrap_or("").to_string();
                 let marked = marker.push(&original);
                 if marked == original {
@@ -235,7 +242,12 @@ impl Rewriter {
     fn chat(&mut self, value: &mut Value, out: &mut Vec<u8>) -> bool {
         let mut changed = false;
         let mut closing = Vec::new();
-        for choice in value.get_mut("choices").and_then(Value::as_array_mut).into_iter().flatten() {
+        for choice in value
+            .get_mut("choices")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
             let index = choice.get("index").and_then(Value::as_u64).unwrap_or(0);
             let block = index.to_string();
             if let Some(content) = choice.pointer_mut("/delta/content") {
@@ -267,7 +279,10 @@ impl Rewriter {
     }
 
     fn write_chat_tail(&self, index: u64, tail: String, out: &mut Vec<u8>) {
-        let mut chunk = self.last_chunk.clone().unwrap_or_else(|| json!({"object": "chat.completion.chunk"}));
+        let mut chunk = self
+            .last_chunk
+            .clone()
+            .unwrap_or_else(|| json!({"object": "chat.completion.chunk"}));
         if let Some(object) = chunk.as_object_mut() {
             object.remove("usage");
             object.insert(
@@ -297,11 +312,18 @@ impl Rewriter {
                 changed = true;
             }
         }
-        let kind = value.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+        let kind = value
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let block = format!(
             "{}/{}",
             value.get("item_id").and_then(Value::as_str).unwrap_or(""),
-            value.get("content_index").and_then(Value::as_u64).unwrap_or(0)
+            value
+                .get("content_index")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
         );
         match kind.as_str() {
             "response.output_text.delta" => {
@@ -331,15 +353,20 @@ impl Rewriter {
                 }
                 changed |= self.mark_slot(value.get_mut("text"));
             }
-            "response.content_part.done" | "response.content_part.added" => {
-                if value.pointer("/part/type").and_then(Value::as_str) == Some("output_text") {
-                    changed |= self.mark_slot(value.pointer_mut("/part/text"));
-                }
+            "response.content_part.done" | "response.content_part.added"
+                if value.pointer("/part/type").and_then(Value::as_str) == Some("output_text") =>
+            {
+                changed |= self.mark_slot(value.pointer_mut("/part/text"));
             }
             "response.output_item.done" | "response.output_item.added" => {
                 if let Some(item) = value.get_mut("item") {
                     let mut wrapper = json!({"output": [item.take()]});
-                    changed |= mark_body(Dialect::Responses, &mut wrapper, &self.key, &self.account_id) > 0;
+                    changed |= mark_body(
+                        Dialect::Responses,
+                        &mut wrapper,
+                        &self.key,
+                        &self.account_id,
+                    ) > 0;
                     if let Some(back) = wrapper.get_mut("output").and_then(|o| o.get_mut(0)) {
                         *item = back.take();
                     }
@@ -347,7 +374,8 @@ impl Rewriter {
             }
             "response.completed" | "response.incomplete" | "response.failed" => {
                 if let Some(response) = value.get_mut("response") {
-                    changed |= mark_body(Dialect::Responses, response, &self.key, &self.account_id) > 0;
+                    changed |=
+                        mark_body(Dialect::Responses, response, &self.key, &self.account_id) > 0;
                 }
             }
             _ => {}
@@ -357,7 +385,9 @@ impl Rewriter {
 
     fn mark_slot(&self, slot: Option<&mut Value>) -> bool {
         let Some(slot) = slot else { return false };
-        let Some(text) = slot.as_str() else { return false };
+        let Some(text) = slot.as_str() else {
+            return false;
+        };
         let marked = mark(&self.key, &self.account_id, text);
         if marked == text {
             return false;

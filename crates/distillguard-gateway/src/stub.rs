@@ -56,7 +56,10 @@ pub fn sample_text(words: usize) -> String {
 }
 
 fn answer_words(body: &Value, key: &str) -> usize {
-    body.get(key).and_then(Value::as_u64).unwrap_or(100).clamp(1, 400) as usize
+    body.get(key)
+        .and_then(Value::as_u64)
+        .unwrap_or(100)
+        .clamp(1, 400) as usize
 }
 
 fn chunks(text: &str) -> Vec<String> {
@@ -98,7 +101,9 @@ async fn messages(State(state): State<Arc<StubState>>, Json(body): Json<Value>) 
     let model = body.get("model").cloned().unwrap_or(json!("stub-model"));
     let text = sample_text(answer_words(&body, "max_tokens"));
     let output_tokens = text.split(' ').count() as u64;
-    let thinking = body.get("thinking").filter(|t| t.get("type").and_then(Value::as_str) != Some("disabled"));
+    let thinking = body
+        .get("thinking")
+        .filter(|t| t.get("type").and_then(Value::as_str) != Some("disabled"));
     let thinking_text = thinking.map(|t| match t.get("display").and_then(Value::as_str) {
         Some("omitted") => String::new(),
         Some("summarized") => "Summary: weighed the options.".to_string(),
@@ -115,33 +120,60 @@ async fn messages(State(state): State<Arc<StubState>>, Json(body): Json<Value>) 
             "content": content, "stop_reason": "end_turn", "stop_sequence": null, "usage": usage});
         return ([("request-id", "req_stub")], Json(response)).into_response();
     }
-    let mut events = vec![(Some("message_start"), event(&json!({"type": "message_start", "message": {
+    let mut events = vec![(
+        Some("message_start"),
+        event(&json!({"type": "message_start", "message": {
         "id": "msg_stub", "type": "message", "role": "assistant", "model": model, "content": [],
-        "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": 12, "output_tokens": 1}}})))];
+        "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": 12, "output_tokens": 1}}})),
+    )];
     let mut index = 0;
     if let Some(thinking) = &thinking_text {
-        events.push((Some("content_block_start"), event(&json!({"type": "content_block_start", "index": index,
-            "content_block": {"type": "thinking", "thinking": "", "signature": ""}}))));
+        events.push((
+            Some("content_block_start"),
+            event(&json!({"type": "content_block_start", "index": index,
+            "content_block": {"type": "thinking", "thinking": "", "signature": ""}})),
+        ));
         for piece in chunks(thinking) {
-            events.push((Some("content_block_delta"), event(&json!({"type": "content_block_delta", "index": index,
-                "delta": {"type": "thinking_delta", "thinking": piece}}))));
+            events.push((
+                Some("content_block_delta"),
+                event(&json!({"type": "content_block_delta", "index": index,
+                "delta": {"type": "thinking_delta", "thinking": piece}})),
+            ));
         }
-        events.push((Some("content_block_delta"), event(&json!({"type": "content_block_delta", "index": index,
-            "delta": {"type": "signature_delta", "signature": "c3R1Yi1zaWduYXR1cmU="}}))));
-        events.push((Some("content_block_stop"), event(&json!({"type": "content_block_stop", "index": index}))));
+        events.push((
+            Some("content_block_delta"),
+            event(&json!({"type": "content_block_delta", "index": index,
+            "delta": {"type": "signature_delta", "signature": "c3R1Yi1zaWduYXR1cmU="}})),
+        ));
+        events.push((
+            Some("content_block_stop"),
+            event(&json!({"type": "content_block_stop", "index": index})),
+        ));
         index += 1;
     }
-    events.push((Some("content_block_start"), event(&json!({"type": "content_block_start", "index": index,
-        "content_block": {"type": "text", "text": ""}}))));
+    events.push((
+        Some("content_block_start"),
+        event(&json!({"type": "content_block_start", "index": index,
+        "content_block": {"type": "text", "text": ""}})),
+    ));
     events.push((Some("ping"), event(&json!({"type": "ping"}))));
     for piece in chunks(&text) {
-        events.push((Some("content_block_delta"), event(&json!({"type": "content_block_delta", "index": index,
-            "delta": {"type": "text_delta", "text": piece}}))));
+        events.push((
+            Some("content_block_delta"),
+            event(&json!({"type": "content_block_delta", "index": index,
+            "delta": {"type": "text_delta", "text": piece}})),
+        ));
     }
-    events.push((Some("content_block_stop"), event(&json!({"type": "content_block_stop", "index": index}))));
+    events.push((
+        Some("content_block_stop"),
+        event(&json!({"type": "content_block_stop", "index": index})),
+    ));
     events.push((Some("message_delta"), event(&json!({"type": "message_delta",
         "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": output_tokens}}))));
-    events.push((Some("message_stop"), event(&json!({"type": "message_stop"}))));
+    events.push((
+        Some("message_stop"),
+        event(&json!({"type": "message_stop"})),
+    ));
     sse(events)
 }
 
@@ -175,7 +207,14 @@ async fn chat(State(state): State<Arc<StubState>>, Json(body): Json<Value>) -> R
         .get("logprobs")
         .and_then(Value::as_bool)
         .unwrap_or(false)
-        .then(|| chat_logprobs(&text, body.get("top_logprobs").and_then(Value::as_u64).unwrap_or(0) as usize));
+        .then(|| {
+            chat_logprobs(
+                &text,
+                body.get("top_logprobs")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0) as usize,
+            )
+        });
     if !body.get("stream").and_then(Value::as_bool).unwrap_or(false) {
         let response = json!({"id": "chatcmpl-stub", "object": "chat.completion", "created": 1_700_000_000,
             "model": model, "choices": [{"index": 0, "message": {"role": "assistant", "content": text, "refusal": null},
@@ -183,18 +222,34 @@ async fn chat(State(state): State<Arc<StubState>>, Json(body): Json<Value>) -> R
         return ([("x-request-id", "req_stub")], Json(response)).into_response();
     }
     let chunk = |delta: Value, finish: Value| {
-        (None, event(&json!({"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 1_700_000_000,
-            "model": model, "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}]})))
+        (
+            None,
+            event(
+                &json!({"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 1_700_000_000,
+            "model": model, "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}]}),
+            ),
+        )
     };
-    let mut events = vec![chunk(json!({"role": "assistant", "content": ""}), Value::Null)];
+    let mut events = vec![chunk(
+        json!({"role": "assistant", "content": ""}),
+        Value::Null,
+    )];
     for piece in chunks(&text) {
         events.push(chunk(json!({"content": piece}), Value::Null));
     }
     events.push(chunk(json!({}), json!("stop")));
-    let include_usage = body.pointer("/stream_options/include_usage").and_then(Value::as_bool).unwrap_or(false);
+    let include_usage = body
+        .pointer("/stream_options/include_usage")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     if include_usage {
-        events.push((None, event(&json!({"id": "chatcmpl-stub", "object": "chat.completion.chunk",
-            "created": 1_700_000_000, "model": model, "choices": [], "usage": usage}))));
+        events.push((
+            None,
+            event(
+                &json!({"id": "chatcmpl-stub", "object": "chat.completion.chunk",
+            "created": 1_700_000_000, "model": model, "choices": [], "usage": usage}),
+            ),
+        ));
     }
     events.push((None, "[DONE]".to_string()));
     sse(events)
@@ -212,12 +267,16 @@ async fn responses(State(state): State<Arc<StubState>>, Json(body): Json<Value>)
         output.push(json!({"type": "reasoning", "id": "rs_stub",
             "summary": [{"type": "summary_text", "text": format!("Reasoning summary ({summary}).")}]}));
     }
-    let message = |text: &str, status: &str| json!({"type": "message", "id": "msg_stub", "status": status,
-        "role": "assistant", "content": [{"type": "output_text", "text": text, "annotations": []}]});
+    let message = |text: &str, status: &str| {
+        json!({"type": "message", "id": "msg_stub", "status": status,
+        "role": "assistant", "content": [{"type": "output_text", "text": text, "annotations": []}]})
+    };
     output.push(message(&text, "completed"));
-    let response = |output: Value, status: &str, usage: Value| json!({"id": "resp_stub", "object": "response",
+    let response = |output: Value, status: &str, usage: Value| {
+        json!({"id": "resp_stub", "object": "response",
         "created_at": 1_700_000_000, "status": status, "model": model, "output": output,
-        "parallel_tool_calls": true, "tool_choice": "auto", "tools": [], "usage": usage});
+        "parallel_tool_calls": true, "tool_choice": "auto", "tools": [], "usage": usage})
+    };
     let full = response(json!(output), "completed", usage);
     if !body.get("stream").and_then(Value::as_bool).unwrap_or(false) {
         return ([("x-request-id", "req_stub")], Json(full)).into_response();
@@ -231,37 +290,73 @@ async fn responses(State(state): State<Arc<StubState>>, Json(body): Json<Value>)
         seq += 1;
         events.push((Some(kind), event(&value)));
     };
-    push("response.created", json!({"response": response(json!([]), "in_progress", Value::Null)}));
-    push("response.in_progress", json!({"response": response(json!([]), "in_progress", Value::Null)}));
+    push(
+        "response.created",
+        json!({"response": response(json!([]), "in_progress", Value::Null)}),
+    );
+    push(
+        "response.in_progress",
+        json!({"response": response(json!([]), "in_progress", Value::Null)}),
+    );
     for (index, item) in output.iter().enumerate().take(message_index) {
-        push("response.output_item.added", json!({"output_index": index, "item": item}));
-        push("response.output_item.done", json!({"output_index": index, "item": item}));
+        push(
+            "response.output_item.added",
+            json!({"output_index": index, "item": item}),
+        );
+        push(
+            "response.output_item.done",
+            json!({"output_index": index, "item": item}),
+        );
     }
     let mut open = message("", "in_progress");
     open["content"] = json!([]);
-    push("response.output_item.added", json!({"output_index": message_index, "item": open}));
-    push("response.content_part.added", json!({"item_id": "msg_stub", "output_index": message_index,
-        "content_index": 0, "part": {"type": "output_text", "text": "", "annotations": []}}));
+    push(
+        "response.output_item.added",
+        json!({"output_index": message_index, "item": open}),
+    );
+    push(
+        "response.content_part.added",
+        json!({"item_id": "msg_stub", "output_index": message_index,
+        "content_index": 0, "part": {"type": "output_text", "text": "", "annotations": []}}),
+    );
     for piece in chunks(&text) {
-        push("response.output_text.delta", json!({"item_id": "msg_stub", "output_index": message_index,
-            "content_index": 0, "delta": piece, "logprobs": []}));
+        push(
+            "response.output_text.delta",
+            json!({"item_id": "msg_stub", "output_index": message_index,
+            "content_index": 0, "delta": piece, "logprobs": []}),
+        );
     }
-    push("response.output_text.done", json!({"item_id": "msg_stub", "output_index": message_index,
-        "content_index": 0, "text": text, "logprobs": []}));
-    push("response.content_part.done", json!({"item_id": "msg_stub", "output_index": message_index,
-        "content_index": 0, "part": {"type": "output_text", "text": text, "annotations": []}}));
-    push("response.output_item.done", json!({"output_index": message_index, "item": message(&text, "completed")}));
+    push(
+        "response.output_text.done",
+        json!({"item_id": "msg_stub", "output_index": message_index,
+        "content_index": 0, "text": text, "logprobs": []}),
+    );
+    push(
+        "response.content_part.done",
+        json!({"item_id": "msg_stub", "output_index": message_index,
+        "content_index": 0, "part": {"type": "output_text", "text": text, "annotations": []}}),
+    );
+    push(
+        "response.output_item.done",
+        json!({"output_index": message_index, "item": message(&text, "completed")}),
+    );
     push("response.completed", json!({"response": full}));
     sse(events)
 }
 
 async fn models() -> Json<Value> {
-    Json(json!({"object": "list", "data": [{"id": "stub-model", "object": "model", "created": 0, "owned_by": "stub"}]}))
+    Json(
+        json!({"object": "list", "data": [{"id": "stub-model", "object": "model", "created": 0, "owned_by": "stub"}]}),
+    )
 }
 
 async fn stats(State(state): State<Arc<StubState>>) -> Json<Value> {
     let hits = state.hits.lock().map(|h| json!(*h)).unwrap_or(Value::Null);
-    let last = state.last.lock().map(|l| l.clone().unwrap_or(Value::Null)).unwrap_or(Value::Null);
+    let last = state
+        .last
+        .lock()
+        .map(|l| l.clone().unwrap_or(Value::Null))
+        .unwrap_or(Value::Null);
     Json(json!({"hits": hits, "last": last}))
 }
 

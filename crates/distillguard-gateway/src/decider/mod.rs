@@ -44,7 +44,10 @@ pub enum DecideError {
 /// Decides what to do with a request, and receives the exchanges that happened.
 pub trait Decider: Send + Sync + 'static {
     /// The action for a pending request.
-    fn check<'a>(&'a self, request: &'a CheckRequest) -> BoxFuture<'a, Result<CheckResponse, DecideError>>;
+    fn check<'a>(
+        &'a self,
+        request: &'a CheckRequest,
+    ) -> BoxFuture<'a, Result<CheckResponse, DecideError>>;
 
     /// Hands over a finished exchange. Must not block or wait.
     fn record(&self, exchange: Exchange);

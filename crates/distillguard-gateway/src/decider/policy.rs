@@ -69,7 +69,10 @@ pub struct RawRule {
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     #[error("{path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {reason}")]
     Parse { path: String, reason: String },
     #[error("policy: {0}")]
@@ -94,14 +97,16 @@ impl RawPolicy {
         let default = self.default.unwrap_or(Action::Allow);
         if default == Action::Degrade {
             return Err(PolicyError::Invalid(
-                "default = \"degrade\" needs countermeasures: list accounts in a [[rule]] instead".into(),
+                "default = \"degrade\" needs countermeasures: list accounts in a [[rule]] instead"
+                    .into(),
             ));
         }
         let mut answers = HashMap::new();
         for (index, rule) in self.rule.into_iter().enumerate() {
             let degrading = rule.action == Action::Degrade;
-            let has_measures =
-                rule.reasoning.is_some() || rule.max_top_logprobs.is_some() || rule.watermark.is_some();
+            let has_measures = rule.reasoning.is_some()
+                || rule.max_top_logprobs.is_some()
+                || rule.watermark.is_some();
             if has_measures && !degrading {
                 return Err(PolicyError::Invalid(format!(
                     "rule {}: reasoning/max_top_logprobs/watermark apply to action = \"degrade\" only",
@@ -126,7 +131,9 @@ impl RawPolicy {
                     source: DecisionSource::Analyst,
                 };
                 if answers.insert(account.clone(), answer).is_some() {
-                    return Err(PolicyError::Invalid(format!("account {account:?} is listed twice")));
+                    return Err(PolicyError::Invalid(format!(
+                        "account {account:?} is listed twice"
+                    )));
                 }
             }
         }
@@ -143,9 +150,15 @@ impl Policy {
             source,
         })?;
         let raw: RawPolicy = if path.extension().is_some_and(|e| e == "json") {
-            serde_json::from_str(&text).map_err(|e| PolicyError::Parse { path: shown, reason: e.to_string() })?
+            serde_json::from_str(&text).map_err(|e| PolicyError::Parse {
+                path: shown,
+                reason: e.to_string(),
+            })?
         } else {
-            toml::from_str(&text).map_err(|e| PolicyError::Parse { path: shown, reason: e.to_string() })?
+            toml::from_str(&text).map_err(|e| PolicyError::Parse {
+                path: shown,
+                reason: e.to_string(),
+            })?
         };
         raw.validate()
     }
@@ -184,8 +197,13 @@ impl PolicyDecider {
 }
 
 impl Decider for PolicyDecider {
-    fn check<'a>(&'a self, request: &'a CheckRequest) -> BoxFuture<'a, Result<CheckResponse, DecideError>> {
-        Box::pin(std::future::ready(Ok(self.policy.answer(&request.account_id))))
+    fn check<'a>(
+        &'a self,
+        request: &'a CheckRequest,
+    ) -> BoxFuture<'a, Result<CheckResponse, DecideError>> {
+        Box::pin(std::future::ready(Ok(self
+            .policy
+            .answer(&request.account_id))))
     }
 
     fn record(&self, _exchange: Exchange) {
@@ -199,7 +217,10 @@ mod tests {
 
     fn parse(text: &str) -> Result<Policy, PolicyError> {
         toml::from_str::<RawPolicy>(text)
-            .map_err(|e| PolicyError::Parse { path: "t".into(), reason: e.to_string() })?
+            .map_err(|e| PolicyError::Parse {
+                path: "t".into(),
+                reason: e.to_string(),
+            })?
             .validate()
     }
 
@@ -222,8 +243,14 @@ action = "throttle"
         .expect("valid");
         let a = policy.answer("a");
         assert_eq!(a.action, Action::Degrade);
-        assert_eq!(a.countermeasures.as_ref().map(|c| c.max_top_logprobs), Some(Some(2)));
-        assert_eq!(policy.answer("t").retry_after_s, Some(DEFAULT_RETRY_AFTER_S));
+        assert_eq!(
+            a.countermeasures.as_ref().map(|c| c.max_top_logprobs),
+            Some(Some(2))
+        );
+        assert_eq!(
+            policy.answer("t").retry_after_s,
+            Some(DEFAULT_RETRY_AFTER_S)
+        );
         assert_eq!(policy.answer("zzz").action, Action::Allow);
     }
 
@@ -231,7 +258,10 @@ action = "throttle"
     fn refuses_mistakes() {
         assert!(parse("version = 2").is_err());
         assert!(parse("version = 1\nunknown = 3").is_err());
-        assert!(parse("version = 1\n[[rule]]\naccounts=[\"a\"]\naction=\"block\"\nwatermark=true").is_err());
+        assert!(
+            parse("version = 1\n[[rule]]\naccounts=[\"a\"]\naction=\"block\"\nwatermark=true")
+                .is_err()
+        );
         assert!(parse("version = 1\n[[rule]]\naccounts=[\"a\"]\naction=\"block\"\n[[rule]]\naccounts=[\"a\"]\naction=\"allow\"").is_err());
     }
 }

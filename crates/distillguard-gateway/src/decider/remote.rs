@@ -64,7 +64,11 @@ fn uri(base: &str, path: &str) -> Result<Uri, DecideError> {
 
 impl RemoteDecider {
     /// Starts the record sender; must be called inside a Tokio runtime.
-    pub fn start(config: RemoteConfig, client: HttpClient, metrics: Arc<Metrics>) -> Result<RemoteDecider, DecideError> {
+    pub fn start(
+        config: RemoteConfig,
+        client: HttpClient,
+        metrics: Arc<Metrics>,
+    ) -> Result<RemoteDecider, DecideError> {
         let check_uri = uri(&config.engine, "/v1/check")?;
         let exchanges_uri = uri(&config.engine, "/v1/exchanges")?;
         let (queue, receiver) = mpsc::channel(config.queue.max(1));
@@ -75,11 +79,18 @@ impl RemoteDecider {
             client.clone(),
             Arc::clone(&metrics),
         ));
-        Ok(RemoteDecider { config, check_uri, client, queue, metrics })
+        Ok(RemoteDecider {
+            config,
+            check_uri,
+            client,
+            queue,
+            metrics,
+        })
     }
 
     async fn ask(&self, request: &CheckRequest) -> Result<CheckResponse, DecideError> {
-        let body = serde_json::to_vec(request).map_err(|e| DecideError::BadAnswer(e.to_string()))?;
+        let body =
+            serde_json::to_vec(request).map_err(|e| DecideError::BadAnswer(e.to_string()))?;
         let http_request = Request::builder()
             .method(Method::POST)
             .uri(self.check_uri.clone())
@@ -110,7 +121,10 @@ impl RemoteDecider {
 }
 
 impl Decider for RemoteDecider {
-    fn check<'a>(&'a self, request: &'a CheckRequest) -> BoxFuture<'a, Result<CheckResponse, DecideError>> {
+    fn check<'a>(
+        &'a self,
+        request: &'a CheckRequest,
+    ) -> BoxFuture<'a, Result<CheckResponse, DecideError>> {
         Box::pin(async move {
             let limit = self.config.check_timeout;
             match tokio::time::timeout(limit, self.ask(request)).await {
@@ -136,7 +150,9 @@ async fn send_batches(
 ) {
     let mut batch: Vec<Exchange> = Vec::with_capacity(config.batch_max);
     loop {
-        let Some(first) = receiver.recv().await else { return };
+        let Some(first) = receiver.recv().await else {
+            return;
+        };
         batch.push(first);
         let deadline = tokio::time::Instant::now() + config.batch_wait;
         while batch.len() < config.batch_max {
@@ -162,7 +178,12 @@ async fn send_batches(
     }
 }
 
-async fn deliver(client: &HttpClient, uri: &Uri, token: &str, ndjson: Vec<u8>) -> Result<(), String> {
+async fn deliver(
+    client: &HttpClient,
+    uri: &Uri,
+    token: &str,
+    ndjson: Vec<u8>,
+) -> Result<(), String> {
     let request = Request::builder()
         .method(Method::POST)
         .uri(uri.clone())
@@ -172,10 +193,21 @@ async fn deliver(client: &HttpClient, uri: &Uri, token: &str, ndjson: Vec<u8>) -
         .map_err(|e| e.to_string())?;
     let response = client.request(request).await.map_err(|e| e.to_string())?;
     let status = response.status();
-    let body = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
     if status.is_success() {
         Ok(())
     } else {
-        Err(format!("{status}: {}", String::from_utf8_lossy(&body).chars().take(200).collect::<String>()))
+        Err(format!(
+            "{status}: {}",
+            String::from_utf8_lossy(&body)
+                .chars()
+                .take(200)
+                .collect::<String>()
+        ))
     }
 }

@@ -139,7 +139,19 @@ fn closes_word(c: Option<char>) -> bool {
             c.is_whitespace()
                 || matches!(
                     c,
-                    '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '"' | '\'' | '”' | '’' | '*' | '_'
+                    '.' | ','
+                        | ';'
+                        | ':'
+                        | '!'
+                        | '?'
+                        | ')'
+                        | ']'
+                        | '"'
+                        | '\''
+                        | '”'
+                        | '’'
+                        | '*'
+                        | '_'
                 )
         }
     }
@@ -161,7 +173,7 @@ fn case_of(word: &str) -> Option<Case> {
         Some(Case::Lower)
     } else if first.is_uppercase() && rest.iter().all(|c| c.is_lowercase()) {
         Some(Case::Capitalized)
-    } else if first.is_uppercase() && rest.len() > 0 && rest.iter().all(|c| c.is_uppercase()) {
+    } else if first.is_uppercase() && !rest.is_empty() && rest.iter().all(|c| c.is_uppercase()) {
         Some(Case::Upper)
     } else {
         None

@@ -100,11 +100,20 @@ mod tests {
             let mixed = group.iter().any(|w| vowel(w) != first);
             let exempt = group.iter().all(|w| w.ends_with("ly") || w.ends_with('s'))
                 || [
-                    "also", "allow", "happen", "happened", "among", "afterward", "alter", "explain",
-                    "often", "useful", "almost",
+                    "also",
+                    "allow",
+                    "happen",
+                    "happened",
+                    "among",
+                    "afterward",
+                    "alter",
+                    "explain",
+                    "often",
+                    "useful",
+                    "almost",
                 ]
-                    .iter()
-                    .any(|w| group.contains(w));
+                .iter()
+                .any(|w| group.contains(w));
             assert!(!mixed || exempt, "{group:?} mixes a/an");
         }
     }

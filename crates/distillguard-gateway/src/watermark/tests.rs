@@ -6,10 +6,17 @@ fn key() -> WatermarkKey {
 
 /// Deterministic prose with table words in varied contexts (xorshift, no deps).
 fn prose(words: usize, seed: u64) -> String {
-    let subjects = ["The team", "This approach", "A model", "Our system", "The result", "Each user"];
+    let subjects = [
+        "The team",
+        "This approach",
+        "A model",
+        "Our system",
+        "The result",
+        "Each user",
+    ];
     let fillers = [
-        "the", "a", "it", "we", "this", "that", "and", "then", "so", "now", "data", "code",
-        "plan", "work", "value", "test", "report", "network", "query", "answer",
+        "the", "a", "it", "we", "this", "that", "and", "then", "so", "now", "data", "code", "plan",
+        "work", "value", "test", "report", "network", "query", "answer",
     ];
     let candidates: Vec<&str> = table::GROUPS.iter().map(|g| g[0]).collect();
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -102,7 +109,11 @@ fn corpus_of_paraphrased_outputs_inherits_the_mark() {
     let mut evidence = Evidence::default();
     for seed in 0..200 {
         let marked = mark(&key, "acct-a", &prose(60, seed + 100));
-        let text = if seed % 5 == 0 { prose(60, seed + 100) } else { marked };
+        let text = if seed % 5 == 0 {
+            prose(60, seed + 100)
+        } else {
+            marked
+        };
         evidence.add_text(&text);
     }
     let result = evidence.evaluate(&key, "acct-a");
