@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # distillguard against the Python reference pipeline (bench/python/reference.py:
 # polars + datasketch MinHash LSH + networkx) on the same .jsonl.zst input, one run
-# each, under GNU time. Prints wall time, peak RSS, exchanges/s and the ratios
+# each, under GNU time. Prints wall time, CPU time (user + system), peak RSS,
+# exchanges/s and the ratios
 # (issue 4's target: distillguard >= 30x faster and >= 5x less memory).
 #
 #   bash bench/compare.sh                 # scenario default, seed 1002, --scale 1 (~370k exchanges)
@@ -42,16 +43,16 @@ echo
 python3 - "$sim.rust.time" "$sim.python.time" "$rust_out/report.json" "$py_out/summary.json" <<'PY'
 import json, sys
 rust_time, py_time, report_path, summary_path = sys.argv[1:5]
-rust_wall, rust_rss = (float(x) for x in open(rust_time).read().split())
-py_wall, py_rss = (float(x) for x in open(py_time).read().split())
+rust_wall, rust_rss, rust_cpu = (float(x) for x in open(rust_time).read().split())
+py_wall, py_rss, py_cpu = (float(x) for x in open(py_time).read().split())
 report = json.load(open(report_path))
 summary = json.load(open(summary_path))
 rust_ex = report["input"]["exchanges"]
 py_ex = summary["exchanges"]
 rust_clusters = len(report["clusters"])
-print("| pipeline | exchanges | accounts | clusters | wall s | exchanges/s | peak RSS MiB |")
-print("|---|---|---|---|---|---|---|")
-print(f"| distillguard analyze | {rust_ex:,} | {report['input']['accounts']:,} | {rust_clusters} | {rust_wall:.1f} | {rust_ex / rust_wall:,.0f} | {rust_rss / 1024:,.0f} |")
-print(f"| Python reference (polars, datasketch, networkx) | {py_ex:,} | {summary['accounts']:,} | {summary['clusters']} | {py_wall:.1f} | {py_ex / py_wall:,.0f} | {py_rss / 1024:,.0f} |")
-print(f"| ratio (Python / distillguard) | | | | {py_wall / rust_wall:.1f}x | | {py_rss / rust_rss:.1f}x |")
+print("| pipeline | exchanges | accounts | clusters | wall s | CPU s | exchanges/s | peak RSS MiB |")
+print("|---|---|---|---|---|---|---|---|")
+print(f"| distillguard analyze | {rust_ex:,} | {report['input']['accounts']:,} | {rust_clusters} | {rust_wall:.1f} | {rust_cpu:.1f} | {rust_ex / rust_wall:,.0f} | {rust_rss / 1024:,.0f} |")
+print(f"| Python reference (polars, datasketch, networkx) | {py_ex:,} | {summary['accounts']:,} | {summary['clusters']} | {py_wall:.1f} | {py_cpu:.1f} | {py_ex / py_wall:,.0f} | {py_rss / 1024:,.0f} |")
+print(f"| ratio (Python / distillguard) | | | | {py_wall / rust_wall:.1f}x | {py_cpu / rust_cpu:.1f}x | | {py_rss / rust_rss:.1f}x |")
 PY

@@ -1,7 +1,7 @@
 # Shared helpers of the bench scripts (sourced, not run).
 #
 # BIN: the release binary (built once unless DISTILLGUARD_BIN names another).
-# measure OUTFILE CMD...: runs CMD under GNU time, writes "wall_s rss_kib" to OUTFILE.
+# measure OUTFILE CMD...: runs CMD under GNU time, writes "wall_s rss_kib cpu_s" to OUTFILE.
 # ensure_sim DIR SCENARIO SEED SCALE [FILLER]: simulates into DIR unless DIR already
 #   holds that exact simulation (populations.json + a stamp), and records generation time.
 # venv: the Python venv under target/ with the reference stack (reused between runs).
@@ -26,15 +26,17 @@ ensure_bin() {
   fi
 }
 
-# measure OUTFILE CMD... : wall seconds (monotonic, from this shell) and peak RSS (KiB,
-# from GNU time: the largest resident set of the process tree's biggest member).
+# measure OUTFILE CMD... : writes "wall_s rss_kib cpu_s" to OUTFILE: wall seconds
+# (from this shell), peak RSS (GNU time's maximum resident set size) and CPU seconds
+# (user + system). On a shared machine CPU seconds / cores is the better estimate of
+# the wall time an idle machine would give.
 measure() {
   local out="$1"; shift
   local start end
   start=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$out.rss" "$@"
+  /usr/bin/time -f "%M %U %S" -o "$out.rss" "$@"
   end=$(date +%s.%N)
-  echo "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b-a}') $(tail -n 1 "$out.rss")" > "$out"
+  tail -n 1 "$out.rss" | awk -v a="$start" -v b="$end" '{printf "%.3f %d %.2f\n", b-a, $1, $2+$3}' > "$out"
   rm -f "$out.rss"
 }
 

@@ -17,9 +17,11 @@
 # Columns: exchanges (valid, de-duplicated, as report.json counts them), accounts,
 # input MB (compressed bytes on disk), generate s (simulate, not part of analyze),
 # wall s (analyze end to end: read, parse, classify, sketch, fingerprint, graph, score,
-# write report.json/html/STIX), exchanges/s (exchanges / wall), peak RSS MiB (GNU
-# time's maximum resident set size), then eval's account precision / recall / F1,
-# benign false-positive rate and attack-exchange recall.
+# write report.json/html/STIX), CPU s (user + system seconds of analyze; on a busy
+# shared machine CPU s / cores estimates the idle wall time better than wall s does),
+# exchanges/s (exchanges / wall), peak RSS MiB (GNU time's maximum resident set size),
+# then eval's account precision / recall / F1, benign false-positive rate and
+# attack-exchange recall.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -56,8 +58,8 @@ mkdir -p "$WORK"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| size | --scale | exchanges | accounts | input MB | generate s | analyze wall s | exchanges/s | peak RSS MiB | precision | recall | F1 | benign FPR | attack-exchange recall |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| size | --scale | exchanges | accounts | input MB | generate s | analyze wall s | CPU s | exchanges/s | peak RSS MiB | precision | recall | F1 | benign FPR | attack-exchange recall |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for run in "${runs[@]}"; do
   size=${run%%:*}
   scale=${run#*:}
@@ -67,18 +69,18 @@ for run in "${runs[@]}"; do
   input_mb=$(du -cm "$sim"/events-*.jsonl.zst | tail -n 1 | cut -f1)
   rm -rf "$out"
   measure "$sim.time" "$BIN" analyze "$sim" --out "$out" --quiet
-  read -r wall rss_kib < "$sim.time"
+  read -r wall rss_kib cpu < "$sim.time"
   "$BIN" eval --report "$out/report.json" --labels "$sim/labels.jsonl" --json "$out/eval.json" >/dev/null
-  python3 - "$size" "$scale" "$input_mb" "$(sim_seconds "$sim")" "$wall" "$rss_kib" "$out/report.json" "$out/eval.json" <<'PY'
+  python3 - "$size" "$scale" "$input_mb" "$(sim_seconds "$sim")" "$wall" "$rss_kib" "$cpu" "$out/report.json" "$out/eval.json" <<'PY'
 import json, sys
-size, scale, input_mb, gen_s, wall, rss_kib, report_path, eval_path = sys.argv[1:9]
+size, scale, input_mb, gen_s, wall, rss_kib, cpu, report_path, eval_path = sys.argv[1:10]
 report = json.load(open(report_path))
 m = json.load(open(eval_path))
 exchanges = report["input"]["exchanges"]
 accounts = report["input"]["accounts"]
 wall = float(wall)
 f = lambda v: "n/a" if v is None else f"{v:.3f}"
-print(f'| {size} | {scale} | {exchanges:,} | {accounts:,} | {input_mb} | {gen_s} | {wall:.1f} | {exchanges / wall:,.0f} | {int(rss_kib) / 1024:,.0f} | '
+print(f'| {size} | {scale} | {exchanges:,} | {accounts:,} | {input_mb} | {gen_s} | {wall:.1f} | {float(cpu):.1f} | {exchanges / wall:,.0f} | {int(rss_kib) / 1024:,.0f} | '
       f'{f(m["precision"])} | {f(m["recall"])} | {f(m["f1"])} | {f(m["benign_false_positive_rate"])} | {f(m["attack_exchange_recall"])} |')
 PY
   if [ "$KEEP" = 0 ]; then rm -rf "$sim" "$out"; fi
