@@ -2,8 +2,8 @@
 //! the password (what TAXII clients such as taxii2-client send; the user name is only
 //! logged). Tokens are kept as SHA-256 digests and compared in constant time.
 //!
-//! In: request headers. Out: the caller's [`Principal`] in the request extensions, or a
-//! 401 with a TAXII error body.
+//! In: request headers. Out: the caller's [`Principal`] (TAXII rights) and [`Caller`]
+//! (live API roles) in the request extensions, or a 401 with a TAXII error body.
 
 use std::sync::Arc;
 
@@ -18,10 +18,11 @@ use sha2::{Digest, Sha256};
 
 use crate::config::TokenGrant;
 use crate::error::ServerError;
+use crate::roles::{Caller, Roles};
 
 /// The known tokens (as digests) and whom they stand for.
 pub struct TokenRegistry {
-    entries: Vec<([u8; 32], Principal)>,
+    entries: Vec<([u8; 32], Principal, Roles)>,
 }
 
 /// SHA-256 of a token, as stored in configs (`token_sha256`).
@@ -67,33 +68,50 @@ fn presented_token(headers: &HeaderMap) -> Result<String, ServerError> {
 impl TokenRegistry {
     /// The admin token (all rights) plus the configured grants.
     pub fn new(admin_token: &str, grants: &[TokenGrant]) -> TokenRegistry {
-        let mut entries = vec![(token_digest(admin_token), Principal::admin("admin"))];
+        let mut entries = vec![(
+            token_digest(admin_token),
+            Principal::admin("admin"),
+            Roles::ALL,
+        )];
         for grant in grants {
-            entries.push((
-                grant.token_sha256,
+            let principal = if grant.roles.is_admin() {
+                Principal::admin(&grant.name)
+            } else {
                 Principal {
                     name: grant.name.clone(),
                     read: grant.read.clone(),
                     write: grant.write.clone(),
                     admin: false,
-                },
-            ));
+                }
+            };
+            entries.push((grant.token_sha256, principal, grant.roles));
         }
         TokenRegistry { entries }
     }
 
     /// Who presents these headers.
     pub fn authenticate(&self, headers: &HeaderMap) -> Result<Principal, ServerError> {
+        self.identify(headers).map(|(principal, _)| principal)
+    }
+
+    /// Who presents these headers: TAXII rights and live API roles.
+    pub fn identify(&self, headers: &HeaderMap) -> Result<(Principal, Caller), ServerError> {
         let token = presented_token(headers)?;
         let digest = token_digest(&token);
         // Check every entry, so timing does not tell which one matched.
         let mut found = None;
-        for (known, principal) in &self.entries {
+        for (known, principal, roles) in &self.entries {
             if constant_time_eq(known, &digest) && found.is_none() {
-                found = Some(principal.clone());
+                found = Some((principal, *roles));
             }
         }
-        found.ok_or_else(|| ServerError::Unauthenticated("unknown token".into()))
+        let (principal, roles) =
+            found.ok_or_else(|| ServerError::Unauthenticated("unknown token".into()))?;
+        let caller = Caller {
+            name: principal.name.clone(),
+            roles,
+        };
+        Ok((principal.clone(), caller))
     }
 }
 
@@ -103,10 +121,11 @@ pub async fn require_token(
     mut request: Request,
     next: Next,
 ) -> Response {
-    match tokens.authenticate(request.headers()) {
-        Ok(principal) => {
+    match tokens.identify(request.headers()) {
+        Ok((principal, caller)) => {
             tracing::debug!(caller = %principal.name, path = %request.uri().path(), "authenticated");
             request.extensions_mut().insert(principal);
+            request.extensions_mut().insert(caller);
             next.run(request).await
         }
         Err(err) => {

@@ -16,21 +16,46 @@
 //! tlp = "amber"
 //! min_cluster_score = 0.5
 //!
-//! [[tokens]]                         # one per partner
+//! [[tokens]]                         # one per partner or service
 //! name = "partner-a"
 //! token_sha256 = "<64 hex: sha256 of the token>"
-//! read = ["distillguard-indicators"]
+//! read = ["distillguard-indicators"]  # TAXII collections
 //! write = ["partner-intel"]
+//! roles = []                         # live API: ingest, read, analyst, admin
+//!
+//! [live]                             # all optional; see docs/SERVE.md
+//! analyze_every_exchanges = 1000
+//! analyze_interval_s = 60
+//! max_body_bytes = 16777216
+//! synchronous = "full"
+//! timeline_len = 50
+//!
+//! [policy]                           # verdict → action; all optional
+//! attack = "block"
+//! suspicious = "degrade"
+//! benign = "allow"
+//! retry_after_s = 60
+//! max_reasons = 3
+//! [policy.degrade]
+//! reasoning = "summarize"
+//! max_top_logprobs = 0
+//! watermark = true
+//!
+//! [detection]                        # the engine's settings (docs/CONFIG.md)
+//! version = 1
 //! ```
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 
+use distillguard_live::{LiveConfig, Synchronous};
+use distillguard_model::check::{Action, Countermeasures, ReasoningPolicy};
 use distillguard_sharing::taxii::{Access, TaxiiConfig};
 use distillguard_sharing::{ExportOptions, Tlp};
 use serde::Deserialize;
 
 use crate::error::ServerError;
+use crate::roles::{Role, Roles};
 
 pub const CONFIG_VERSION: u32 = 1;
 
@@ -46,6 +71,43 @@ pub struct RawConfig {
     pub sharing: RawSharing,
     #[serde(default)]
     pub tokens: Vec<RawToken>,
+    #[serde(default)]
+    pub live: RawLive,
+    #[serde(default)]
+    pub policy: RawPolicy,
+    /// The detection engine's settings (the `analyze --config` format).
+    #[serde(default)]
+    pub detection: Option<distillguard_scoring::RawConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLive {
+    pub analyze_every_exchanges: Option<u64>,
+    pub analyze_interval_s: Option<f64>,
+    pub max_body_bytes: Option<usize>,
+    pub synchronous: Option<String>,
+    pub timeline_len: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub attack: Option<String>,
+    pub suspicious: Option<String>,
+    pub benign: Option<String>,
+    pub retry_after_s: Option<u64>,
+    pub max_reasons: Option<usize>,
+    #[serde(default)]
+    pub degrade: RawDegrade,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDegrade {
+    pub reasoning: Option<String>,
+    pub max_top_logprobs: Option<u32>,
+    pub watermark: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -77,6 +139,8 @@ pub struct RawToken {
     pub read: Vec<String>,
     #[serde(default)]
     pub write: Vec<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
 }
 
 /// One partner's token (as a digest) and rights.
@@ -86,6 +150,8 @@ pub struct TokenGrant {
     pub token_sha256: [u8; 32],
     pub read: Access,
     pub write: Access,
+    /// Live API roles.
+    pub roles: Roles,
 }
 
 /// The validated configuration.
@@ -95,6 +161,95 @@ pub struct Config {
     pub taxii: TaxiiConfig,
     pub export: ExportOptions,
     pub tokens: Vec<TokenGrant>,
+    pub live: LiveConfig,
+}
+
+fn parse_action(text: &str, key: &str) -> Result<Action, ServerError> {
+    match text {
+        "allow" => Ok(Action::Allow),
+        "degrade" => Ok(Action::Degrade),
+        "throttle" => Ok(Action::Throttle),
+        "block" => Ok(Action::Block),
+        "verify" => Ok(Action::Verify),
+        _ => Err(invalid(format!(
+            "policy.{key} {text:?} is not allow, degrade, throttle, block or verify"
+        ))),
+    }
+}
+
+fn validate_live(raw: RawLive, policy: RawPolicy, detection: Option<distillguard_scoring::RawConfig>) -> Result<LiveConfig, ServerError> {
+    let mut live = LiveConfig::default();
+    if let Some(every) = raw.analyze_every_exchanges {
+        if every == 0 {
+            return Err(invalid("live.analyze_every_exchanges must be at least 1"));
+        }
+        live.analyze_every_exchanges = every;
+    }
+    if let Some(seconds) = raw.analyze_interval_s {
+        if !(seconds.is_finite() && seconds > 0.0) {
+            return Err(invalid("live.analyze_interval_s must be a positive number"));
+        }
+        live.analyze_interval = std::time::Duration::from_secs_f64(seconds);
+    }
+    if let Some(bytes) = raw.max_body_bytes {
+        if bytes < 1024 {
+            return Err(invalid("live.max_body_bytes must be at least 1024"));
+        }
+        live.max_body_bytes = bytes;
+    }
+    if let Some(text) = raw.synchronous {
+        live.synchronous = Synchronous::parse(&text)
+            .ok_or_else(|| invalid(format!("live.synchronous {text:?} is not full or normal")))?;
+    }
+    if let Some(len) = raw.timeline_len {
+        live.timeline_len = len.clamp(1, 10_000);
+    }
+
+    let mut degrade = distillguard_live::config::default_countermeasures();
+    if let Some(text) = policy.degrade.reasoning {
+        degrade.reasoning = match text.as_str() {
+            "full" => ReasoningPolicy::Full,
+            "summarize" => ReasoningPolicy::Summarize,
+            "omit" => ReasoningPolicy::Omit,
+            _ => {
+                return Err(invalid(format!(
+                    "policy.degrade.reasoning {text:?} is not full, summarize or omit"
+                )))
+            }
+        };
+    }
+    if let Some(max) = policy.degrade.max_top_logprobs {
+        degrade.max_top_logprobs = Some(max);
+    }
+    if let Some(watermark) = policy.degrade.watermark {
+        degrade.watermark = watermark;
+    }
+    let rule = |text: Option<String>, key: &str, default: &distillguard_live::Rule, degrade: &Countermeasures| -> Result<distillguard_live::Rule, ServerError> {
+        let action = match text {
+            Some(text) => parse_action(&text, key)?,
+            None => default.action,
+        };
+        Ok(distillguard_live::Rule {
+            action,
+            countermeasures: (action == Action::Degrade).then(|| degrade.clone()),
+        })
+    };
+    let defaults = distillguard_live::Policy::default();
+    live.policy.attack = rule(policy.attack, "attack", &defaults.attack, &degrade)?;
+    live.policy.suspicious = rule(policy.suspicious, "suspicious", &defaults.suspicious, &degrade)?;
+    live.policy.benign = rule(policy.benign, "benign", &defaults.benign, &degrade)?;
+    if let Some(seconds) = policy.retry_after_s {
+        live.policy.retry_after_s = seconds.max(1);
+    }
+    if let Some(max) = policy.max_reasons {
+        live.policy.max_reasons = max;
+    }
+    if let Some(detection) = detection {
+        live.engine = detection
+            .validate()
+            .map_err(|e| invalid(format!("detection: {e}")))?;
+    }
+    Ok(live)
 }
 
 fn invalid(message: impl Into<String>) -> ServerError {
@@ -213,18 +368,31 @@ impl RawConfig {
                 }
                 Ok(Access::Only(keys.into_iter().collect()))
             };
+            let mut roles = Roles::NONE;
+            for text in &token.roles {
+                let role = Role::parse(text).ok_or_else(|| {
+                    invalid(format!(
+                        "token {:?}: role {text:?} is not ingest, read, analyst or admin",
+                        token.name
+                    ))
+                })?;
+                roles = roles.with(role);
+            }
             tokens.push(TokenGrant {
                 name: token.name.clone(),
                 token_sha256: digest,
                 read: access(token.read, "read")?,
                 write: access(token.write, "write")?,
+                roles,
             });
         }
+        let live = validate_live(self.live, self.policy, self.detection)?;
         Ok(Config {
             listen,
             taxii,
             export,
             tokens,
+            live,
         })
     }
 }
@@ -263,6 +431,20 @@ write = ["partner-intel"]
     }
 
     #[test]
+    fn the_sample_config_validates_with_its_documented_values() {
+        let text = include_str!("../../../docs/serve.sample.toml");
+        let config = RawConfig::parse(text)
+            .and_then(RawConfig::validate)
+            .expect("docs/serve.sample.toml is valid");
+        let defaults = LiveConfig::default();
+        assert_eq!(config.live.analyze_every_exchanges, defaults.analyze_every_exchanges);
+        assert_eq!(config.live.analyze_interval, defaults.analyze_interval);
+        assert_eq!(config.live.max_body_bytes, defaults.max_body_bytes);
+        assert_eq!(config.live.policy, defaults.policy);
+        assert_eq!(config.tokens[0].roles, Roles::of(&[Role::Ingest]));
+    }
+
+    #[test]
     fn mistakes_are_explained() {
         for (text, needle) in [
             ("version = 2", "version"),
@@ -273,6 +455,14 @@ write = ["partner-intel"]
                 "version = 1\n[[tokens]]\nname = \"a\"\ntoken_sha256 = \"abc\"",
                 "64 hex",
             ),
+            (
+                "version = 1\n[[tokens]]\nname = \"a\"\ntoken_sha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"\nroles = [\"root\"]",
+                "role",
+            ),
+            ("version = 1\n[policy]\nattack = \"nuke\"", "policy.attack"),
+            ("version = 1\n[live]\nsynchronous = \"off\"", "synchronous"),
+            ("version = 1\n[live]\nanalyze_every_exchanges = 0", "analyze_every"),
+            ("version = 1\n[detection]\nversion = 1\n[detection.scoring]\nbogus = 1", "bogus"),
             (
                 "version = 1\n[[tokens]]\nname = \"a\"\ntoken_sha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"\nread = [\"nope\"]",
                 "unknown collection",

@@ -1,5 +1,7 @@
 //! [`DataDir`]: the server's directory. Holds `admin.token` (mode 0600, made on first
-//! start), `taxii.sqlite` (the object store) and `report.json` (what gets published).
+//! start), `taxii.sqlite` (the object store), `live.sqlite` (the live service's state),
+//! `report.json` (what gets published) and, optionally, the side inputs the live engine
+//! scores with (`accounts.jsonl`, `releases.json`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,6 +43,18 @@ impl DataDir {
 
     pub fn store_path(&self) -> PathBuf {
         self.root.join("taxii.sqlite")
+    }
+
+    pub fn live_path(&self) -> PathBuf {
+        self.root.join("live.sqlite")
+    }
+
+    pub fn accounts_path(&self) -> PathBuf {
+        self.root.join("accounts.jsonl")
+    }
+
+    pub fn releases_path(&self) -> PathBuf {
+        self.root.join("releases.json")
     }
 
     pub fn report_path(&self) -> PathBuf {

@@ -9,6 +9,7 @@ use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use distillguard_sharing::taxii::media::TAXII_MEDIA_TYPE;
+use distillguard_live::LiveError;
 use distillguard_sharing::SharingError;
 use serde_json::json;
 
@@ -28,6 +29,18 @@ pub enum ServerError {
     },
     #[error("report {path}: {reason}")]
     Report { path: PathBuf, reason: String },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("request body larger than {limit} bytes; send smaller batches")]
+    PayloadTooLarge { limit: usize },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("not ready: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Live(#[from] LiveError),
 }
 
 /// The HTTP status of an error. The only place statuses are chosen for errors.
@@ -35,9 +48,17 @@ pub fn status_of(err: &ServerError) -> StatusCode {
     match err {
         ServerError::Sharing(inner) => inner.http_status(),
         ServerError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        ServerError::Config(_) | ServerError::Io { .. } | ServerError::Report { .. } => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
+        ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ServerError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        ServerError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        ServerError::NotFound(_) => StatusCode::NOT_FOUND,
+        ServerError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        ServerError::Live(LiveError::BadRequest(_)) => StatusCode::BAD_REQUEST,
+        ServerError::Live(LiveError::NotFound(_)) => StatusCode::NOT_FOUND,
+        ServerError::Live(_)
+        | ServerError::Config(_)
+        | ServerError::Io { .. }
+        | ServerError::Report { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -45,6 +66,11 @@ fn title_of(err: &ServerError) -> &'static str {
     match err {
         ServerError::Sharing(inner) => inner.title(),
         ServerError::Unauthenticated(_) => "Authentication required",
+        ServerError::Forbidden(_) => "Forbidden",
+        ServerError::BadRequest(_) | ServerError::Live(LiveError::BadRequest(_)) => "Bad request",
+        ServerError::PayloadTooLarge { .. } => "Payload too large",
+        ServerError::NotFound(_) | ServerError::Live(LiveError::NotFound(_)) => "Not found",
+        ServerError::Unavailable(_) => "Service unavailable",
         _ => "Internal error",
     }
 }

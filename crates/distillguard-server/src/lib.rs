@@ -5,10 +5,12 @@
 //! responses of the mounted routers.
 //!
 //! What it owns:
-//! - [`app`]: the one place where sub-routers are merged (today `/healthz` and TAXII;
-//!   ingest and detection endpoints are meant to be merged here the same way);
-//! - [`auth`]: tokens → [`Principal`](distillguard_sharing::taxii::Principal); every route
-//!   but `/healthz` needs one (Bearer, or HTTP Basic with the token as password);
+//! - [`app`]: the one place where sub-routers are merged (`/healthz`, `/readyz`, TAXII,
+//!   and the live API of [`live_api`] when the state has a [`Live`] service);
+//! - [`auth`]: tokens → [`Principal`](distillguard_sharing::taxii::Principal) and
+//!   [`roles::Caller`]; every route but `/healthz` and `/readyz` needs one (Bearer, or
+//!   HTTP Basic with the token as password);
+//! - [`roles`]: ingest, read, analyst, admin;
 //! - [`error`]: [`ServerError`] and [`error::status_of`], the one function that maps errors
 //!   to HTTP statuses;
 //! - [`publish`]: turning `report.json` into the `distillguard-indicators` collection.
@@ -18,13 +20,17 @@ pub mod config;
 pub mod data_dir;
 pub mod error;
 mod health;
+pub mod live_api;
 pub mod publish;
+pub mod roles;
 
 use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
 use distillguard_sharing::taxii::sqlite::SqliteStore;
+use distillguard_live::service::Side;
+use distillguard_live::Live;
 use distillguard_sharing::taxii::{self, TaxiiState};
 
 pub use auth::TokenRegistry;
@@ -37,6 +43,8 @@ pub use error::ServerError;
 pub struct AppState {
     pub tokens: Arc<TokenRegistry>,
     pub taxii: Arc<TaxiiState>,
+    /// The live detection service (absent for TAXII-only uses such as `intel publish`).
+    pub live: Option<Arc<Live>>,
 }
 
 impl AppState {
@@ -51,21 +59,36 @@ impl AppState {
                 config: config.taxii.clone(),
                 store: Arc::new(store),
             }),
+            live: None,
         })
+    }
+
+    /// [`AppState::open`] plus the live service on `DIR/live.sqlite` (restored from it).
+    pub fn open_live(config: &Config, data: &DataDir, side: Side) -> Result<AppState, ServerError> {
+        let mut state = AppState::open(config, data)?;
+        let live = Live::open(&data.live_path(), config.live.clone(), side)?;
+        state.live = Some(Arc::new(live));
+        Ok(state)
     }
 }
 
 /// The whole HTTP application: public routes, then everything behind the token check.
 pub fn app(state: AppState) -> Router {
-    let protected = Router::new()
-        .merge(taxii::router(Arc::clone(&state.taxii)))
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::clone(&state.tokens),
-            auth::require_token,
-        ));
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .merge(protected)
+    let mut protected = Router::new().merge(taxii::router(Arc::clone(&state.taxii)));
+    let mut public = Router::new().route("/healthz", get(health::healthz));
+    if let Some(live) = &state.live {
+        protected = protected.merge(live_api::router(Arc::clone(live)));
+        public = public.merge(
+            Router::new()
+                .route("/readyz", get(live_api::readyz))
+                .with_state(Arc::clone(live)),
+        );
+    }
+    let protected = protected.layer(axum::middleware::from_fn_with_state(
+        Arc::clone(&state.tokens),
+        auth::require_token,
+    ));
+    public.merge(protected)
 }
 
 /// Serves `app` on a bound listener until `shutdown` resolves.
@@ -83,5 +106,7 @@ pub async fn serve(
         })
 }
 
+#[cfg(test)]
+mod live_tests;
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,5 @@
 //! `app().oneshot(..)` tests: authentication in front of TAXII, and the public health check.
+//! The live API's tests are in `live_tests.rs`.
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ fn test_app() -> axum::Router {
         token_sha256: token_digest(PARTNER),
         read: Access::none(),
         write: Access::Only([PARTNER_COLLECTION.to_string()].into()),
+        roles: crate::roles::Roles::NONE,
     };
     let state = AppState {
         tokens: Arc::new(TokenRegistry::new(ADMIN, &[grant])),
@@ -31,6 +33,7 @@ fn test_app() -> axum::Router {
             config: TaxiiConfig::default(),
             store: Arc::new(SqliteStore::in_memory().expect("store")),
         }),
+        live: None,
     };
     app(state)
 }

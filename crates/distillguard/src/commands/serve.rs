@@ -1,13 +1,16 @@
-//! `distillguard serve`: the HTTP service (today: TAXII 2.1 intelligence sharing).
+//! `distillguard serve`: the live detection service and TAXII 2.1 intelligence sharing.
 //!
 //! Creates the data directory, makes an admin token on first start (`DIR/admin.token`,
-//! mode 0600), publishes `DIR/report.json` if present, and serves until Ctrl-C/SIGTERM.
-//! Every endpoint except `/healthz` needs a token (Bearer, or HTTP Basic password).
+//! mode 0600), restores the live state from `DIR/live.sqlite` (replaying the stored
+//! exchanges into the engine), publishes `DIR/report.json` to TAXII if present, starts
+//! the analyzer thread and serves until Ctrl-C/SIGTERM. Every endpoint except `/healthz`
+//! and `/readyz` needs a token (Bearer, or HTTP Basic password).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use distillguard_live::service::Side;
 use distillguard_server::publish::{publish_report, read_report};
 use distillguard_server::{AppState, DataDir};
 
@@ -16,18 +19,48 @@ use super::usage;
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
-/// Run the distillguard service (TAXII 2.1 sharing).
+/// Run the live detection service (ingest, decisions, read API) and TAXII 2.1 sharing.
+///
+/// Starts with no config for local use:
+///
+///   distillguard serve --listen 127.0.0.1:8080 --data DIR
+///
+/// On first start it writes an admin token to DIR/admin.token (mode 0600). Send it as
+/// `Authorization: Bearer $(cat DIR/admin.token)`:
+///
+///   POST /v1/exchanges   NDJSON spec records; 200 {accepted, rejected, duplicates,
+///                        errors[{line, reason}]} once committed to DIR/live.sqlite
+///   POST /v1/traces      OTLP/HTTP JSON with GenAI spans
+///   POST /v1/check       {"account_id": ".."} -> {action, countermeasures, reasons, ..}
+///   GET  /v1/accounts[?verdict=attack], /v1/accounts/{id}, /v1/clusters,
+///        /v1/campaigns, /v1/alerts, /metrics (Prometheus)
+///   POST /v1/accounts/{id}/actions {"action": "confirm|dismiss|block|allow", "note": ".."}
+///   GET  /v1/audit;  POST /v1/analyze (run detection now)
+///   GET  /healthz, /readyz (no token)
+///
+/// Detection re-runs in the background every `analyze_every_exchanges` new exchanges
+/// or `analyze_interval_s` seconds. Tokens with roles (ingest, read, analyst, admin),
+/// the verdict → action policy and all settings live in one TOML file (--config); see
+/// docs/SERVE.md and docs/serve.sample.toml. DIR/accounts.jsonl and DIR/releases.json,
+/// if present, are used as side inputs. Logs: DISTILLGUARD_LOG=info.
 #[derive(clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free port).
     #[arg(long)]
     listen: Option<String>,
-    /// Data directory: admin token, object store, report.json to publish.
+    /// Data directory: admin token, live.sqlite, TAXII store, report.json to publish.
     #[arg(long, default_value = "distillguard-data")]
     data: PathBuf,
-    /// Config file (TOML): partner tokens, TAXII and sharing settings.
+    /// Config file (TOML): tokens and roles, [live], [policy], [detection], TAXII.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Re-analyse after this many new exchanges (overrides live.analyze_every_exchanges).
+    #[arg(long)]
+    analyze_every: Option<u64>,
+    /// Re-analyse after this many seconds with new exchanges (overrides live.analyze_interval_s).
+    #[arg(long)]
+    analyze_interval_s: Option<f64>,
 }
 
 async fn shutdown_signal() {
@@ -52,8 +85,42 @@ async fn shutdown_signal() {
     eprintln!("shutting down");
 }
 
+fn side_inputs(data: &DataDir) -> anyhow::Result<Side> {
+    let mut side = Side::default();
+    let accounts = data.accounts_path();
+    if accounts.exists() {
+        let (records, rejects) = distillguard_ingest::read_accounts(&accounts)
+            .map_err(|e| usage(e.to_string()))?;
+        println!(
+            "side input {}: {} account records ({} rejected)",
+            accounts.display(),
+            records.len(),
+            rejects.len()
+        );
+        side.accounts = records;
+    }
+    let releases = data.releases_path();
+    if releases.exists() {
+        side.releases =
+            distillguard_ingest::read_releases(&releases).map_err(|e| usage(e.to_string()))?;
+    }
+    Ok(side)
+}
+
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let config = load_config(args.config.as_deref())?;
+    let mut config = load_config(args.config.as_deref())?;
+    if let Some(every) = args.analyze_every {
+        if every == 0 {
+            return Err(usage("--analyze-every must be at least 1"));
+        }
+        config.live.analyze_every_exchanges = every;
+    }
+    if let Some(seconds) = args.analyze_interval_s {
+        if !(seconds.is_finite() && seconds > 0.0) {
+            return Err(usage("--analyze-interval-s must be a positive number"));
+        }
+        config.live.analyze_interval = std::time::Duration::from_secs_f64(seconds);
+    }
     let listen_text = args
         .listen
         .clone()
@@ -73,7 +140,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         println!("admin token: {}", admin.path.display());
     }
-    let state = AppState::open(&config, &data)?;
+    let side = side_inputs(&data)?;
+    let state = AppState::open_live(&config, &data, side)?;
+    let live = state
+        .live
+        .clone()
+        .context("the live service did not start")?;
+    println!(
+        "live state: {} ({} exchanges pending analysis, last run {})",
+        data.live_path().display(),
+        live.pending(),
+        live.published().run
+    );
 
     let report_path = data.report_path();
     if report_path.exists() {
@@ -97,18 +175,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
 
+    let analyzer = distillguard_live::analyzer::spawn(live).context("cannot start the analyzer")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| usage(format!("cannot listen on {listen}: {e}")))?;
         let local = listener.local_addr().context("listener address")?;
         let root = &state.taxii.config.api_root;
-        println!("listening on http://{local}/ (TAXII discovery /taxii2/, API root /{root}/, health /healthz)");
+        println!("listening on http://{local}/ (live API /v1/, TAXII discovery /taxii2/, API root /{root}/, health /healthz)");
         distillguard_server::serve(listener, state, shutdown_signal()).await?;
         Ok::<(), anyhow::Error>(())
-    })
+    });
+    analyzer.stop();
+    served
 }
