@@ -168,12 +168,12 @@ enum Case {
 fn case_of(word: &str) -> Option<Case> {
     let mut chars = word.chars();
     let first = chars.next()?;
-    let rest: Vec<char> = chars.collect();
-    if first.is_lowercase() && rest.iter().all(|c| c.is_lowercase()) {
+    let rest = chars.as_str();
+    if first.is_lowercase() && rest.chars().all(char::is_lowercase) {
         Some(Case::Lower)
-    } else if first.is_uppercase() && rest.iter().all(|c| c.is_lowercase()) {
+    } else if first.is_uppercase() && rest.chars().all(char::is_lowercase) {
         Some(Case::Capitalized)
-    } else if first.is_uppercase() && !rest.is_empty() && rest.iter().all(|c| c.is_uppercase()) {
+    } else if first.is_uppercase() && !rest.is_empty() && rest.chars().all(char::is_uppercase) {
         Some(Case::Upper)
     } else {
         None
@@ -253,7 +253,7 @@ impl Walker {
         let word = std::mem::take(&mut self.word);
         let in_code = self.in_fence || self.in_inline_code;
         let candidate = if !in_code && self.word_starts_clean && closes_word(next) {
-            case_of(&word).and_then(|_| {
+            case_of(&word).filter(|_| word.len() <= 16).and_then(|_| {
                 table::lookup(&word.to_lowercase()).map(|(group, variant)| Occurrence {
                     group,
                     variant,

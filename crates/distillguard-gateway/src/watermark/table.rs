@@ -64,14 +64,29 @@ pub const GROUPS: &[&[&str]] = &[
     &["difficult", "hard"],
 ];
 
+fn index() -> &'static std::collections::HashMap<&'static str, (usize, usize)> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, (usize, usize)>> =
+        std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = std::collections::HashMap::new();
+        for (group, words) in GROUPS.iter().enumerate() {
+            for (variant, word) in words.iter().enumerate() {
+                index.insert(*word, (group, variant));
+            }
+        }
+        index
+    })
+}
+
+/// Longest word in the table (longer words are not looked up).
+const MAX_WORD_LEN: usize = 16;
+
 /// Where a word sits in the table: group index and variant index.
 pub fn lookup(word_lower: &str) -> Option<(usize, usize)> {
-    GROUPS.iter().enumerate().find_map(|(group, words)| {
-        words
-            .iter()
-            .position(|w| *w == word_lower)
-            .map(|variant| (group, variant))
-    })
+    if word_lower.len() > MAX_WORD_LEN {
+        return None;
+    }
+    index().get(word_lower).copied()
 }
 
 #[cfg(test)]
@@ -84,6 +99,7 @@ mod tests {
         let mut seen = HashSet::new();
         for group in GROUPS {
             assert!((2..=3).contains(&group.len()), "{group:?}");
+            assert!(group.iter().all(|w| w.len() <= MAX_WORD_LEN), "{group:?}");
             for word in *group {
                 assert!(word.chars().all(|c| c.is_ascii_lowercase()), "{word}");
                 assert!(seen.insert(*word), "{word} appears twice");
