@@ -51,6 +51,8 @@ def metrics():
 
 
 def verify(text, account):
+    if BIN == "-":  # no binary (library-only runs): the Rust tests cover verification
+        return None, "skipped"
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write(text)
     out = subprocess.run([BIN, "watermark", "verify", "--key-file", KEY_FILE, "--account", account,
@@ -145,15 +147,16 @@ check("degrade: empty thinking, signature kept",
 marked = deg.content[1].text
 check("degrade: text changed", marked != text_plain)
 p, out = verify(marked * 5, acct)
-check("degrade: watermark verifies for the account", p < 1e-6, out)
-p_other, out = verify(marked * 5, key_id("sk-allow"))
-check("degrade: not for another account", p_other > 0.01, out)
-p_plain, out = verify(text_plain * 5, acct)
-check("allow text carries no mark", p_plain > 0.01, out)
+if p is not None:
+    check("degrade: watermark verifies for the account", p < 1e-6, out)
+    p_other, out = verify(marked * 5, key_id("sk-allow"))
+    check("degrade: not for another account", p_other > 0.01, out)
+    p_plain, out = verify(text_plain * 5, acct)
+    check("allow text carries no mark", p_plain > 0.01, out)
 with ant("sk-degrade").messages.stream(model="m", max_tokens=400, messages=MSG) as stream:
     streamed = "".join(stream.text_stream)
     final = stream.get_final_message()
-check("degrade stream: same marked text", streamed == marked[: len(streamed)] and streamed == final.content[0].text,
+check("degrade stream: same marked text", streamed == marked and final.content[0].text == marked,
       (streamed[:80], marked[:80]))
 chat = oai("sk-degrade").chat.completions.create(model="g", messages=MSG, max_tokens=400, logprobs=True, top_logprobs=10)
 check("degrade chat: top_logprobs capped to 2", len(chat.choices[0].logprobs.content[0].top_logprobs) == 2)
