@@ -42,6 +42,8 @@ enum Command {
     Demo(commands::demo::Args),
     Serve(commands::serve::Args),
     Intel(commands::intel::Args),
+    Gateway(commands::gateway::Args),
+    Watermark(commands::watermark::Args),
 }
 
 fn main() {
@@ -61,6 +63,8 @@ fn main() {
         Command::Demo(args) => commands::demo::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Intel(args) => commands::intel::run(args),
+        Command::Gateway(args) => commands::gateway::run(args),
+        Command::Watermark(args) => commands::watermark::run(args),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");

@@ -3,9 +3,11 @@
 pub mod analyze;
 pub mod demo;
 pub mod eval;
+pub mod gateway;
 pub mod intel;
 pub mod serve;
 pub mod simulate;
+pub mod watermark;
 
 /// An error the user caused: unusable arguments or input that could not be read at
 /// all. Exits with status 2 (the spec's contract); everything else exits 1.
