@@ -39,7 +39,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     let every_ms = (hours * 3.6e6) as i64;
-    let outcome = replay(sim.exchanges, &sim.labels, every_ms, LiveConfig::default(), sim.side)?;
+    let outcome = replay(
+        sim.exchanges,
+        &sim.labels,
+        every_ms,
+        LiveConfig::default(),
+        sim.side,
+    )?;
     if json {
         println!("{}", serde_json::to_string_pretty(&outcome)?);
     } else {

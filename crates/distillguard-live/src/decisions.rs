@@ -247,10 +247,20 @@ mod tests {
     fn analyst_actions_override() {
         let policy = Policy::default();
         let attack = account(Verdict::Attack);
-        let allowed = decide("a", Some(&attack), Some(&action(AnalystAction::Allow, None)), &policy);
+        let allowed = decide(
+            "a",
+            Some(&attack),
+            Some(&action(AnalystAction::Allow, None)),
+            &policy,
+        );
         assert_eq!(allowed.action, Action::Allow);
         assert_eq!(allowed.source, DecisionSource::Analyst);
-        let blocked = decide("a", None, Some(&action(AnalystAction::Block, None)), &policy);
+        let blocked = decide(
+            "a",
+            None,
+            Some(&action(AnalystAction::Block, None)),
+            &policy,
+        );
         assert_eq!(blocked.action, Action::Block);
         let confirmed = decide(
             "a",
@@ -261,7 +271,12 @@ mod tests {
         assert_eq!(confirmed.action, Action::Block);
         // A dismissal of a suspicious flag holds at suspicious, not once it is an attack.
         let dismissal = action(AnalystAction::Dismiss, Some(Verdict::Suspicious));
-        let held = decide("a", Some(&account(Verdict::Suspicious)), Some(&dismissal), &policy);
+        let held = decide(
+            "a",
+            Some(&account(Verdict::Suspicious)),
+            Some(&dismissal),
+            &policy,
+        );
         assert_eq!(held.action, Action::Allow);
         let worse = decide("a", Some(&attack), Some(&dismissal), &policy);
         assert_eq!(worse.action, Action::Block);

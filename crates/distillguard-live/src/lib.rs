@@ -34,7 +34,7 @@ pub mod store;
 
 pub use config::{LiveConfig, Policy, Rule, Synchronous};
 pub use error::LiveError;
-pub use service::{IngestOutcome, Live, LineError};
+pub use service::{IngestOutcome, LineError, Live};
 
 #[doc(no_inline)]
 pub use distillguard_model::Exchange;

@@ -105,17 +105,20 @@ pub fn replay(
     let live = Live::in_memory(config, side)?;
     exchanges.sort_by(|a, b| (a.ts, &a.request_id).cmp(&(b.ts, &b.request_id)));
 
-    let label_of: HashMap<&str, &Label> = labels.iter().map(|l| (l.account_id.as_str(), l)).collect();
+    let label_of: HashMap<&str, &Label> =
+        labels.iter().map(|l| (l.account_id.as_str(), l)).collect();
     let mut campaigns: BTreeMap<String, CampaignOutcome> = BTreeMap::new();
     let mut campaign_accounts: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut benign = BenignOutcome::default();
     for label in labels {
         match (&label.label, &label.campaign) {
             (LabelKind::Attack, Some(campaign)) => {
-                let entry = campaigns.entry(campaign.clone()).or_insert_with(|| CampaignOutcome {
-                    campaign: campaign.clone(),
-                    ..CampaignOutcome::default()
-                });
+                let entry = campaigns
+                    .entry(campaign.clone())
+                    .or_insert_with(|| CampaignOutcome {
+                        campaign: campaign.clone(),
+                        ..CampaignOutcome::default()
+                    });
                 entry.accounts += 1;
                 campaign_accounts
                     .entry(campaign.clone())
@@ -203,7 +206,11 @@ pub fn replay(
         if let Some(c) = campaigns.get_mut(name) {
             c.accounts_attack_at_end = accounts
                 .iter()
-                .filter(|a| published.account(a).is_some_and(|r| r.verdict == Verdict::Attack))
+                .filter(|a| {
+                    published
+                        .account(a)
+                        .is_some_and(|r| r.verdict == Verdict::Attack)
+                })
                 .count() as u64;
         }
     }
@@ -260,11 +267,14 @@ pub fn load_simulation(dir: &std::path::Path) -> Result<Simulation, LiveError> {
         Ok(())
     })
     .map_err(ingest)?;
-    let (labels, _) = distillguard_ingest::read_labels(&dir.join("labels.jsonl")).map_err(ingest)?;
+    let (labels, _) =
+        distillguard_ingest::read_labels(&dir.join("labels.jsonl")).map_err(ingest)?;
     let mut side = Side::default();
     let accounts = dir.join("accounts.jsonl");
     if accounts.exists() {
-        side.accounts = distillguard_ingest::read_accounts(&accounts).map_err(ingest)?.0;
+        side.accounts = distillguard_ingest::read_accounts(&accounts)
+            .map_err(ingest)?
+            .0;
     }
     let releases = dir.join("releases.json");
     if releases.exists() {
@@ -286,7 +296,10 @@ pub fn markdown(outcome: &ReplayOutcome) -> String {
         out,
         "| campaign | accounts | attempted | before flag | time to flag | before stop | time to stop | served full | degraded | refused | attack at end |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     for c in &outcome.campaigns {
         let share = |n: u64| format!("{:.0}%", 100.0 * n as f64 / c.attempted.max(1) as f64);
         let _ = writeln!(

@@ -29,7 +29,9 @@ use crate::error::LiveError;
 pub use crate::ingest::LineError;
 use crate::ingest::{otlp_mapping, parse_ndjson, parse_otlp, Parsed};
 use crate::metrics::Metrics;
-use crate::store::{Alert, AuditEntry, RunRecord, Store, StoredAction, TimelineEntry, VerdictChange};
+use crate::store::{
+    Alert, AuditEntry, RunRecord, Store, StoredAction, TimelineEntry, VerdictChange,
+};
 
 /// Line errors returned in one answer at most; the count is always complete.
 pub const MAX_LINE_ERRORS: usize = 100;
@@ -159,7 +161,9 @@ pub struct Live {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Live {
@@ -299,7 +303,8 @@ impl Live {
         Metrics::add(&self.metrics.exchanges_duplicate, duplicates);
         Metrics::add(&self.metrics.ingest_requests, 1);
         self.rejected_total.fetch_add(rejected, Ordering::Relaxed);
-        self.duplicates_total.fetch_add(duplicates, Ordering::Relaxed);
+        self.duplicates_total
+            .fetch_add(duplicates, Ordering::Relaxed);
         let pending = self
             .metrics
             .pending_exchanges

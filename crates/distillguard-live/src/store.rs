@@ -393,7 +393,9 @@ impl Store {
         })
     }
 
-    fn action_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredAction, String, Option<String>)> {
+    fn action_from_row(
+        row: &rusqlite::Row<'_>,
+    ) -> rusqlite::Result<(StoredAction, String, Option<String>)> {
         Ok((
             StoredAction {
                 id: row.get(0)?,
@@ -428,12 +430,17 @@ impl Store {
     }
 
     /// An account's actions, newest first.
-    pub fn actions_of(&self, account_id: &str, limit: usize) -> Result<Vec<StoredAction>, LiveError> {
+    pub fn actions_of(
+        &self,
+        account_id: &str,
+        limit: usize,
+    ) -> Result<Vec<StoredAction>, LiveError> {
         let mut statement = self.conn.prepare(
             "SELECT id, at, who, account_id, action, note, verdict_then FROM actions
              WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2",
         )?;
-        let rows = statement.query_map(params![account_id, limit as i64], Store::action_from_row)?;
+        let rows =
+            statement.query_map(params![account_id, limit as i64], Store::action_from_row)?;
         rows.map(|row| Store::finish_action(row?)).collect()
     }
 
@@ -519,7 +526,11 @@ impl Store {
     }
 
     /// An account's most recent exchanges, newest first.
-    pub fn timeline(&self, account_id: &str, limit: usize) -> Result<Vec<TimelineEntry>, LiveError> {
+    pub fn timeline(
+        &self,
+        account_id: &str,
+        limit: usize,
+    ) -> Result<Vec<TimelineEntry>, LiveError> {
         let mut statement = self.conn.prepare(
             "SELECT seq, received_at, record FROM exchanges WHERE account_id = ?1
              ORDER BY seq DESC LIMIT ?2",
@@ -559,10 +570,19 @@ mod tests {
     fn duplicates_are_stored_once_and_replayed_in_order() {
         let mut store = Store::in_memory().expect("store");
         let first = store
-            .append_exchanges(&[exchange("r1", "a"), exchange("r2", "b"), exchange("r1", "a")], 5)
+            .append_exchanges(
+                &[
+                    exchange("r1", "a"),
+                    exchange("r2", "b"),
+                    exchange("r1", "a"),
+                ],
+                5,
+            )
             .expect("append");
         assert_eq!(first, vec![true, true, false]);
-        let again = store.append_exchanges(&[exchange("r2", "b")], 6).expect("append");
+        let again = store
+            .append_exchanges(&[exchange("r2", "b")], 6)
+            .expect("append");
         assert_eq!(again, vec![false]);
         let mut seen = Vec::new();
         store
@@ -579,7 +599,14 @@ mod tests {
     fn actions_are_audited() {
         let mut store = Store::in_memory().expect("store");
         store
-            .record_action(7, "alice", "acct", AnalystAction::Block, "fraud ring", Some(Verdict::Suspicious))
+            .record_action(
+                7,
+                "alice",
+                "acct",
+                AnalystAction::Block,
+                "fraud ring",
+                Some(Verdict::Suspicious),
+            )
             .expect("action");
         let actions = store.actions().expect("actions");
         assert_eq!(actions.len(), 1);

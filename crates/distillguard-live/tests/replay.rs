@@ -7,7 +7,9 @@ use distillguard_live::LiveConfig;
 #[test]
 fn a_simulated_campaign_is_flagged_then_stopped_and_benign_traffic_passes() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let scenario = distillguard_sim::load("default").expect("scenario").scaled(0.02);
+    let scenario = distillguard_sim::load("default")
+        .expect("scenario")
+        .scaled(0.02);
     let options = distillguard_sim::Options {
         seed: 7,
         format: distillguard_sim::Format::Jsonl,
@@ -17,8 +19,14 @@ fn a_simulated_campaign_is_flagged_then_stopped_and_benign_traffic_passes() {
     distillguard_sim::generate(&scenario, dir.path(), &options, &|_, _| {}).expect("simulate");
     let sim = load_simulation(dir.path()).expect("load");
     let day = 24 * 3_600_000;
-    let outcome = replay(sim.exchanges, &sim.labels, day, LiveConfig::default(), sim.side)
-        .expect("replay");
+    let outcome = replay(
+        sim.exchanges,
+        &sim.labels,
+        day,
+        LiveConfig::default(),
+        sim.side,
+    )
+    .expect("replay");
     eprintln!("{}", distillguard_live::replay::markdown(&outcome));
 
     assert!(!outcome.campaigns.is_empty());
@@ -27,7 +35,10 @@ fn a_simulated_campaign_is_flagged_then_stopped_and_benign_traffic_passes() {
         .iter()
         .filter(|c| c.flagged_at.is_some() && c.refused + c.served_degraded > 0)
         .collect();
-    assert!(!stopped.is_empty(), "no campaign was flagged and then stopped");
+    assert!(
+        !stopped.is_empty(),
+        "no campaign was flagged and then stopped"
+    );
     for c in &stopped {
         // Flagged before stopped, and stopped before the end of its traffic.
         assert!(c.flagged_at <= c.stopped_at.or(c.flagged_at));

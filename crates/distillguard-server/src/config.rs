@@ -177,7 +177,11 @@ fn parse_action(text: &str, key: &str) -> Result<Action, ServerError> {
     }
 }
 
-fn validate_live(raw: RawLive, policy: RawPolicy, detection: Option<distillguard_scoring::RawConfig>) -> Result<LiveConfig, ServerError> {
+fn validate_live(
+    raw: RawLive,
+    policy: RawPolicy,
+    detection: Option<distillguard_scoring::RawConfig>,
+) -> Result<LiveConfig, ServerError> {
     let mut live = LiveConfig::default();
     if let Some(every) = raw.analyze_every_exchanges {
         if every == 0 {
@@ -224,7 +228,11 @@ fn validate_live(raw: RawLive, policy: RawPolicy, detection: Option<distillguard
     if let Some(watermark) = policy.degrade.watermark {
         degrade.watermark = watermark;
     }
-    let rule = |text: Option<String>, key: &str, default: &distillguard_live::Rule, degrade: &Countermeasures| -> Result<distillguard_live::Rule, ServerError> {
+    let rule = |text: Option<String>,
+                key: &str,
+                default: &distillguard_live::Rule,
+                degrade: &Countermeasures|
+     -> Result<distillguard_live::Rule, ServerError> {
         let action = match text {
             Some(text) => parse_action(&text, key)?,
             None => default.action,
@@ -236,7 +244,12 @@ fn validate_live(raw: RawLive, policy: RawPolicy, detection: Option<distillguard
     };
     let defaults = distillguard_live::Policy::default();
     live.policy.attack = rule(policy.attack, "attack", &defaults.attack, &degrade)?;
-    live.policy.suspicious = rule(policy.suspicious, "suspicious", &defaults.suspicious, &degrade)?;
+    live.policy.suspicious = rule(
+        policy.suspicious,
+        "suspicious",
+        &defaults.suspicious,
+        &degrade,
+    )?;
     live.policy.benign = rule(policy.benign, "benign", &defaults.benign, &degrade)?;
     if let Some(seconds) = policy.retry_after_s {
         live.policy.retry_after_s = seconds.max(1);
@@ -437,7 +450,10 @@ write = ["partner-intel"]
             .and_then(RawConfig::validate)
             .expect("docs/serve.sample.toml is valid");
         let defaults = LiveConfig::default();
-        assert_eq!(config.live.analyze_every_exchanges, defaults.analyze_every_exchanges);
+        assert_eq!(
+            config.live.analyze_every_exchanges,
+            defaults.analyze_every_exchanges
+        );
         assert_eq!(config.live.analyze_interval, defaults.analyze_interval);
         assert_eq!(config.live.max_body_bytes, defaults.max_body_bytes);
         assert_eq!(config.live.policy, defaults.policy);

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use axum::http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use distillguard_sharing::taxii::media::TAXII_MEDIA_TYPE;
 use distillguard_live::LiveError;
+use distillguard_sharing::taxii::media::TAXII_MEDIA_TYPE;
 use distillguard_sharing::SharingError;
 use serde_json::json;
 

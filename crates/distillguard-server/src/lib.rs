@@ -28,9 +28,9 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
-use distillguard_sharing::taxii::sqlite::SqliteStore;
 use distillguard_live::service::Side;
 use distillguard_live::Live;
+use distillguard_sharing::taxii::sqlite::SqliteStore;
 use distillguard_sharing::taxii::{self, TaxiiState};
 
 pub use auth::TokenRegistry;

@@ -162,7 +162,11 @@ async fn list_accounts(
         .iter()
         .filter(|a| verdict.is_none_or(|v| a.verdict == v))
         .collect();
-    selected.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.account_id.cmp(&b.account_id)));
+    selected.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.account_id.cmp(&b.account_id))
+    });
     let total = selected.len();
     let limit = query.limit.unwrap_or(100).min(MAX_PAGE);
     let offset = query.offset.unwrap_or(0);
@@ -182,7 +186,10 @@ async fn list_accounts(
             })
         })
         .collect();
-    Ok(Json(json!({ "run": published.run, "total": total, "offset": offset, "accounts": page })).into_response())
+    Ok(
+        Json(json!({ "run": published.run, "total": total, "offset": offset, "accounts": page }))
+            .into_response(),
+    )
 }
 
 async fn account(

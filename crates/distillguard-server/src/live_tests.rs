@@ -76,7 +76,11 @@ async fn call(
         .expect("body")
         .to_bytes();
     let text = String::from_utf8_lossy(&bytes).to_string();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), text)
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        text,
+    )
 }
 
 fn record(id: &str, account: &str, ts: i64) -> String {
@@ -109,7 +113,14 @@ async fn ingest_reports_bad_lines_and_counts_duplicates_once() {
         .collect();
     assert_eq!(lines, vec![2, 5]);
     // A redelivery of the same batch adds nothing.
-    let (_, again, _) = call(&app, "POST", "/v1/exchanges", Some(INGEST), record("r2", "b", 2_000)).await;
+    let (_, again, _) = call(
+        &app,
+        "POST",
+        "/v1/exchanges",
+        Some(INGEST),
+        record("r2", "b", 2_000),
+    )
+    .await;
     assert_eq!(again["accepted"], 0);
     assert_eq!(again["duplicates"], 1);
     assert_eq!(live.pending(), 2);
@@ -128,14 +139,19 @@ async fn huge_bodies_get_413() {
         .join("\n");
     let (status, answer, _) = call(&app, "POST", "/v1/exchanges", Some(INGEST), body.clone()).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(answer["description"].as_str().unwrap_or_default().contains("2048"));
+    assert!(answer["description"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("2048"));
     // Without a declared length (a stream), the limit holds too.
     let stream = Body::from_stream(futures_stream(body));
     let (status, _, _) = call(&app, "POST", "/v1/exchanges", Some(INGEST), stream).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-fn futures_stream(body: String) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+fn futures_stream(
+    body: String,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> {
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = body
         .into_bytes()
         .chunks(512)
@@ -176,12 +192,29 @@ async fn tokens_and_roles_are_enforced() {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri} with a wrong token");
     }
     // Wrong role: 403 with a reason.
-    let (status, answer, _) = call(&app, "POST", "/v1/exchanges", Some(READER), record("r", "a", 1)).await;
+    let (status, answer, _) = call(
+        &app,
+        "POST",
+        "/v1/exchanges",
+        Some(READER),
+        record("r", "a", 1),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(answer["description"].as_str().unwrap_or_default().contains("ingest"));
+    assert!(answer["description"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("ingest"));
     let (status, _, _) = call(&app, "GET", "/v1/accounts", Some(INGEST), "").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = call(&app, "POST", "/v1/accounts/a/actions", Some(READER), json!({"action": "block"}).to_string()).await;
+    let (status, _, _) = call(
+        &app,
+        "POST",
+        "/v1/accounts/a/actions",
+        Some(READER),
+        json!({"action": "block"}).to_string(),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // The right roles pass; analyst reads too, admin does everything.
     for token in [INGEST, READER, ANALYST, ADMIN] {
@@ -219,7 +252,14 @@ async fn malformed_requests_get_clear_400s() {
 #[tokio::test]
 async fn analyst_actions_decide_at_once_and_are_audited() {
     let (app, _) = live_app(LiveConfig::default());
-    let (_, decision, _) = call(&app, "POST", "/v1/check", Some(INGEST), json!({"account_id": "acct-7"}).to_string()).await;
+    let (_, decision, _) = call(
+        &app,
+        "POST",
+        "/v1/check",
+        Some(INGEST),
+        json!({"account_id": "acct-7"}).to_string(),
+    )
+    .await;
     assert_eq!(decision["action"], "allow");
     assert_eq!(decision["source"], "default");
     let (status, answer, _) = call(
@@ -232,10 +272,20 @@ async fn analyst_actions_decide_at_once_and_are_audited() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     assert_eq!(answer["decision"]["action"], "block");
-    let (_, decision, _) = call(&app, "POST", "/v1/check", Some(INGEST), json!({"account_id": "acct-7"}).to_string()).await;
+    let (_, decision, _) = call(
+        &app,
+        "POST",
+        "/v1/check",
+        Some(INGEST),
+        json!({"account_id": "acct-7"}).to_string(),
+    )
+    .await;
     assert_eq!(decision["action"], "block");
     assert_eq!(decision["source"], "analyst");
-    assert!(decision["reasons"][0].as_str().unwrap_or_default().contains("card testing ring"));
+    assert!(decision["reasons"][0]
+        .as_str()
+        .unwrap_or_default()
+        .contains("card testing ring"));
     let (_, audit, _) = call(&app, "GET", "/v1/audit", Some(ANALYST), "").await;
     let entry = &audit["audit"][0];
     assert_eq!(entry["who"], "alice");
@@ -246,8 +296,22 @@ async fn analyst_actions_decide_at_once_and_are_audited() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(view["actions"][0]["action"], "block");
     // Allow-listing lifts it.
-    call(&app, "POST", "/v1/accounts/acct-7/actions", Some(ADMIN), json!({"action": "allow"}).to_string()).await;
-    let (_, decision, _) = call(&app, "POST", "/v1/check", Some(INGEST), json!({"account_id": "acct-7"}).to_string()).await;
+    call(
+        &app,
+        "POST",
+        "/v1/accounts/acct-7/actions",
+        Some(ADMIN),
+        json!({"action": "allow"}).to_string(),
+    )
+    .await;
+    let (_, decision, _) = call(
+        &app,
+        "POST",
+        "/v1/check",
+        Some(INGEST),
+        json!({"account_id": "acct-7"}).to_string(),
+    )
+    .await;
     assert_eq!(decision["action"], "allow");
     assert_eq!(decision["source"], "analyst");
 }
@@ -256,7 +320,13 @@ async fn analyst_actions_decide_at_once_and_are_audited() {
 async fn reads_metrics_and_traces_after_a_run() {
     let (app, _) = live_app(LiveConfig::default());
     let body = (0..40)
-        .map(|i| record(&format!("r{i}"), &format!("acct-{}", i % 4), 1_700_000_000_000 + i * 60_000))
+        .map(|i| {
+            record(
+                &format!("r{i}"),
+                &format!("acct-{}", i % 4),
+                1_700_000_000_000 + i * 60_000,
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     call(&app, "POST", "/v1/exchanges", Some(INGEST), body).await;
@@ -265,7 +335,8 @@ async fn reads_metrics_and_traces_after_a_run() {
         "endTimeUnixNano": "1700000001000000000",
         "attributes": [{"key": "enduser.id", "value": {"stringValue": "acct-otel"}}]
     }]}]}]});
-    let (status, answer, _) = call(&app, "POST", "/v1/traces", Some(INGEST), otlp.to_string()).await;
+    let (status, answer, _) =
+        call(&app, "POST", "/v1/traces", Some(INGEST), otlp.to_string()).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["accepted"], 1);
     let (status, run, _) = call(&app, "POST", "/v1/analyze", Some(ANALYST), "").await;
@@ -283,7 +354,10 @@ async fn reads_metrics_and_traces_after_a_run() {
     }
     let (status, _, text) = call(&app, "GET", "/metrics", Some(READER), "").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(text.contains("distillguard_exchanges_ingested_total 41"), "{text}");
+    assert!(
+        text.contains("distillguard_exchanges_ingested_total 41"),
+        "{text}"
+    );
     assert!(text.contains("distillguard_analysis_runs_total 1"));
     assert!(text.contains("distillguard_accounts{verdict=\"benign\"}"));
 }

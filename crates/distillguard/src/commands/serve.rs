@@ -89,8 +89,8 @@ fn side_inputs(data: &DataDir) -> anyhow::Result<Side> {
     let mut side = Side::default();
     let accounts = data.accounts_path();
     if accounts.exists() {
-        let (records, rejects) = distillguard_ingest::read_accounts(&accounts)
-            .map_err(|e| usage(e.to_string()))?;
+        let (records, rejects) =
+            distillguard_ingest::read_accounts(&accounts).map_err(|e| usage(e.to_string()))?;
         println!(
             "side input {}: {} account records ({} rejected)",
             accounts.display(),
