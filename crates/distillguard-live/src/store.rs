@@ -145,6 +145,9 @@ pub struct TimelineEntry {
     pub exchange: Value,
 }
 
+/// A new alert as a run stores it: (kind, subject, verdict, score, summary).
+pub type NewAlert = (String, String, Option<Verdict>, Option<f64>, String);
+
 /// What one analysis run stores, in one transaction.
 pub struct RunRecord<'a> {
     pub at: i64,
@@ -153,8 +156,7 @@ pub struct RunRecord<'a> {
     pub duration_ms: u64,
     pub report: &'a Report,
     pub changes: &'a [VerdictChange],
-    /// (kind, subject, verdict, score, summary)
-    pub alerts: &'a [(String, String, Option<Verdict>, Option<f64>, String)],
+    pub alerts: &'a [NewAlert],
 }
 
 pub struct Store {

@@ -6,13 +6,13 @@
 //! - [`RemoteDecider`]: a running `distillguard serve`, over HTTP (`POST /v1/check`,
 //!   batched NDJSON `POST /v1/exchanges`), with a bearer token;
 //! - [`PolicyDecider`]: a static file of account ids → actions (operators' manual lists,
-//!   tests).
+//!   tests);
+//! - [`EmbeddedDecider`]: the live engine in this process (`--data DIR`).
 //!
-//! An engine embedded in the process adapts in a few lines: its `check` is synchronous
-//! and fast, so `Box::pin(std::future::ready(Ok(engine.check(request))))`.
 //! What happens when `check` fails (fail open or closed) is the proxy's choice
 //! ([`crate::FailMode`]), the same for every decider.
 
+pub mod embedded;
 pub mod policy;
 pub mod remote;
 
@@ -22,6 +22,7 @@ use std::pin::Pin;
 use distillguard_model::check::{CheckRequest, CheckResponse};
 use distillguard_model::Exchange;
 
+pub use embedded::EmbeddedDecider;
 pub use policy::PolicyDecider;
 pub use remote::{RemoteConfig, RemoteDecider};
 

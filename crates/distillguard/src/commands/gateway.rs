@@ -38,6 +38,7 @@ use super::usage;
 /// Deciders (one of):
 ///   --engine URL --engine-token-file F   a running `distillguard serve` (POST /v1/check,
 ///                                        exchanges batched to POST /v1/exchanges)
+///   --data DIR                           the engine inside the gateway (database in DIR)
 ///   --policy FILE                        a static TOML/JSON list of accounts → actions
 ///
 /// Examples:
@@ -45,6 +46,7 @@ use super::usage;
 ///       --engine http://127.0.0.1:8080 --engine-token-file data/admin.token \
 ///       --watermark-key-file wm.key
 ///   distillguard gateway --upstream http://127.0.0.1:9000 --policy policy.toml
+///   distillguard gateway --upstream https://api.openai.com --data gateway-data
 ///
 /// The gateway's own endpoints: /_distillguard/healthz, /_distillguard/metrics.
 /// See docs/GATEWAY.md.
@@ -58,8 +60,13 @@ pub struct Args {
     #[arg(long)]
     upstream: String,
     /// URL of a running `distillguard serve` to ask for decisions.
-    #[arg(long, conflicts_with = "policy", requires = "engine_token_file")]
+    #[arg(long, conflicts_with_all = ["policy", "data"], requires = "engine_token_file")]
     engine: Option<String>,
+    /// Run the detection engine inside the gateway, with its database in DIR
+    /// (DIR/live.sqlite, the same layout as `serve --data DIR`; not shared with a running
+    /// `serve`).
+    #[arg(long, value_name = "DIR", conflicts_with = "policy")]
+    data: Option<PathBuf>,
     /// File holding the engine's API token (e.g. DIR/admin.token).
     #[arg(long, requires = "engine")]
     engine_token_file: Option<PathBuf>,
@@ -148,9 +155,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         })?),
         None => None,
     };
-    if args.engine.is_none() && policy.is_none() {
+    if args.engine.is_none() && args.data.is_none() && policy.is_none() {
         return Err(usage(
-            "give a decider: --engine URL --engine-token-file F, or --policy FILE",
+            "give a decider: --engine URL --engine-token-file F, --data DIR, or --policy FILE",
         ));
     }
 
@@ -170,15 +177,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                         .map_err(|e| usage(e.to_string()))?,
                 )
             }
+            _ if args.data.is_some() => {
+                let dir = args.data.as_deref().unwrap_or(std::path::Path::new("."));
+                let data = distillguard_server::DataDir::open(dir)?;
+                let live = distillguard_live::Live::open(
+                    &data.live_path(),
+                    distillguard_live::LiveConfig::default(),
+                    distillguard_live::service::Side::default(),
+                )
+                .with_context(|| format!("opening the engine database in {}", dir.display()))?;
+                eprintln!("engine: embedded, database {}", data.live_path().display());
+                Arc::new(
+                    distillguard_gateway::decider::EmbeddedDecider::start(
+                        Arc::new(live),
+                        Arc::clone(&metrics),
+                    )
+                    .context("starting the embedded engine's threads")?,
+                )
+            }
             (_, _, Some(policy)) => {
                 eprintln!("policy: {} accounts listed", policy.len());
                 Arc::new(PolicyDecider::new(policy, Arc::clone(&metrics)))
             }
-            _ => {
-                return Err(usage(
-                    "give a decider: --engine URL --engine-token-file F, or --policy FILE",
-                ))
-            }
+            _ => return Err(usage(
+                "give a decider: --engine URL --engine-token-file F, --data DIR, or --policy FILE",
+            )),
         };
         let gateway = Arc::new(Gateway {
             config,
