@@ -226,7 +226,20 @@ mod tests {
 
     #[test]
     fn verdicts_map_through_the_policy() {
-        let policy = Policy::default();
+        let defaults = Policy::default();
+        let suspicious = decide("a", Some(&account(Verdict::Suspicious)), None, &defaults);
+        assert_eq!(
+            suspicious.action,
+            Action::Allow,
+            "suspicious is for review by default"
+        );
+        let policy = Policy {
+            suspicious: crate::config::Rule {
+                action: Action::Degrade,
+                countermeasures: Some(crate::config::default_countermeasures()),
+            },
+            ..Policy::default()
+        };
         let attack = decide("a", Some(&account(Verdict::Attack)), None, &policy);
         assert_eq!(attack.action, Action::Block);
         assert_eq!(attack.source, DecisionSource::Verdict);

@@ -32,7 +32,7 @@
 //!
 //! [policy]                           # verdict → action; all optional
 //! attack = "block"
-//! suspicious = "degrade"
+//! suspicious = "allow"
 //! benign = "allow"
 //! retry_after_s = 60
 //! max_reasons = 3
