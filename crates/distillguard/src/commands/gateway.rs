@@ -94,28 +94,6 @@ pub struct Args {
     watermark_key_file: Option<PathBuf>,
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    eprintln!("shutting down");
-}
-
 pub fn run(args: Args) -> anyhow::Result<()> {
     let listen: SocketAddr = args
         .listen
@@ -214,7 +192,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .with_context(|| format!("binding {listen}"))?;
         let bound = listener.local_addr().context("reading the bound address")?;
         println!("gateway listening on http://{bound}/ -> {}", args.upstream);
-        serve(listener, gateway, shutdown_signal())
+        serve(listener, gateway, super::shutdown_signal())
             .await
             .context("serving")?;
         Ok(())

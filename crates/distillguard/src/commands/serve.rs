@@ -63,28 +63,6 @@ pub struct Args {
     analyze_interval_s: Option<f64>,
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    eprintln!("shutting down");
-}
-
 fn side_inputs(data: &DataDir) -> anyhow::Result<Side> {
     let mut side = Side::default();
     let accounts = data.accounts_path();
@@ -187,7 +165,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let local = listener.local_addr().context("listener address")?;
         let root = &state.taxii.config.api_root;
         println!("listening on http://{local}/ (live API /v1/, TAXII discovery /taxii2/, API root /{root}/, health /healthz)");
-        distillguard_server::serve(listener, state, shutdown_signal()).await?;
+        distillguard_server::serve(listener, state, super::shutdown_signal()).await?;
         Ok::<(), anyhow::Error>(())
     });
     analyzer.stop();
