@@ -1,6 +1,7 @@
 //! The analyzer thread: re-runs the analysis when enough new exchanges arrived
 //! (`analyze_every_exchanges`, woken by the ingest that crosses it) or when some arrived
-//! and `analyze_interval` passed. A plain OS thread: the work is CPU-bound and must not
+//! and `analyze_interval` passed. With several instances on one database, only the
+//! elected one analyses; the others follow its results (see [`Live::sync`]). A plain OS thread: the work is CPU-bound and must not
 //! occupy an async worker.
 
 use std::sync::Arc;
@@ -35,7 +36,15 @@ fn run(live: &Live) {
         .min(Duration::from_secs(1))
         .max(Duration::from_millis(10));
     loop {
-        if live.analysis_due(last) {
+        // Fold what other instances stored; followers take the analyzer's results.
+        let leading = match live.sync() {
+            Ok(leading) => leading,
+            Err(err) => {
+                tracing::error!(error = %err, "syncing with the database failed");
+                false
+            }
+        };
+        if leading && live.analysis_due(last) {
             if let Err(err) = live.analyze_now() {
                 tracing::error!(error = %err, "analysis run failed");
             }

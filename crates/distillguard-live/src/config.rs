@@ -95,7 +95,7 @@ impl Default for Policy {
     }
 }
 
-/// Everything the live service needs besides its database path.
+/// Everything the live service needs besides its SQLite path.
 #[derive(Debug, Clone)]
 pub struct LiveConfig {
     /// Re-analyse once this many new exchanges arrived (default 1,000).
@@ -105,6 +105,11 @@ pub struct LiveConfig {
     /// Largest request body accepted by the ingest routes (default 16 MiB).
     pub max_body_bytes: usize,
     pub synchronous: Synchronous,
+    /// A PostgreSQL database instead of the SQLite file (several instances sharing
+    /// state): `postgres://user[:password]@host[:port]/db`. None: SQLite.
+    pub database_url: Option<String>,
+    /// The PostgreSQL schema holding the tables (default `distillguard`).
+    pub database_schema: String,
     /// Recent exchanges shown in an account's timeline (default 50).
     pub timeline_len: usize,
     pub policy: Policy,
@@ -119,6 +124,8 @@ impl Default for LiveConfig {
             analyze_interval: Duration::from_secs(60),
             max_body_bytes: 16 << 20,
             synchronous: Synchronous::Full,
+            database_url: None,
+            database_schema: "distillguard".to_string(),
             timeline_len: 50,
             policy: Policy::default(),
             engine: distillguard_scoring::Config::default(),

@@ -9,6 +9,9 @@ pub enum LiveError {
     /// The database failed (disk full, corrupt file, ...).
     #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
+    /// The PostgreSQL database failed or could not be reached.
+    #[error("postgres: {0}")]
+    Postgres(#[from] postgres::Error),
     /// A stored value could not be read back (a bug or a hand-edited database).
     #[error("stored data: {0}")]
     Stored(String),
@@ -24,6 +27,10 @@ pub enum LiveError {
     /// The named account, cluster or campaign is not known.
     #[error("not found: {0}")]
     NotFound(String),
+    /// Another instance on the same database runs the analyses (several instances
+    /// on one PostgreSQL database).
+    #[error("{0}")]
+    Follower(String),
     /// A setting is invalid.
     #[error("configuration: {0}")]
     Config(String),

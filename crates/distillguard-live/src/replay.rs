@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::config::LiveConfig;
 use crate::error::LiveError;
 use crate::service::{Live, Side};
+use crate::store::Database;
 
 /// One campaign's replay.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -89,8 +90,27 @@ struct AccountTally {
 }
 
 /// Replays `exchanges` (any order; sorted here by time) with re-analysis every
-/// `every_ms` of simulated time.
+/// `every_ms` of simulated time, on a private in-memory database.
 pub fn replay(
+    exchanges: Vec<Exchange>,
+    labels: &[Label],
+    every_ms: i64,
+    config: LiveConfig,
+    side: Side,
+) -> Result<ReplayOutcome, LiveError> {
+    replay_on(
+        &Database::InMemory,
+        exchanges,
+        labels,
+        every_ms,
+        config,
+        side,
+    )
+}
+
+/// [`replay`] on the given database (which should start empty).
+pub fn replay_on(
+    database: &Database,
     mut exchanges: Vec<Exchange>,
     labels: &[Label],
     every_ms: i64,
@@ -102,7 +122,7 @@ pub fn replay(
     }
     // Runs happen on simulated time only.
     config.analyze_every_exchanges = u64::MAX;
-    let live = Live::in_memory(config, side)?;
+    let live = Live::open_database(database, config, side)?;
     exchanges.sort_by(|a, b| (a.ts, &a.request_id).cmp(&(b.ts, &b.request_id)));
 
     let label_of: HashMap<&str, &Label> =

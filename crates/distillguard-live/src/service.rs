@@ -30,13 +30,14 @@ pub use crate::ingest::LineError;
 use crate::ingest::{otlp_mapping, parse_ndjson, parse_otlp, Parsed};
 use crate::metrics::Metrics;
 use crate::store::{
-    Alert, AuditEntry, RunRecord, Store, StoredAction, TimelineEntry, VerdictChange,
+    Alert, AuditEntry, Database, NewAction, RunRecord, Store, StoredAction, TimelineEntry,
+    VerdictChange,
 };
 
 /// Line errors returned in one answer at most; the count is always complete.
 pub const MAX_LINE_ERRORS: usize = 100;
 
-/// Batch size of the start-up replay.
+/// Batch size of a catch-up on the log (start-up replay, other instances' rows).
 const REPLAY_BATCH: usize = 8192;
 
 /// Milliseconds since the Unix epoch, now.
@@ -141,11 +142,18 @@ struct Wake {
     stop: bool,
 }
 
+/// The engine and how far into the log it has folded.
+struct Folded {
+    engine: Engine,
+    /// The largest `seq` observed; every exchange up to it is in the engine.
+    through: i64,
+}
+
 pub struct Live {
     config: LiveConfig,
     side: Side,
     store: Mutex<Store>,
-    engine: Mutex<Engine>,
+    engine: Mutex<Folded>,
     published: RwLock<Arc<Published>>,
     decisions: DecisionTable,
     actions: RwLock<HashMap<String, StoredAction>>,
@@ -167,31 +175,51 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Live {
-    /// Opens (or creates) the database at `path` and restores the state it holds.
+    /// Opens (or creates) the configured database (`config.database_url`, else the
+    /// SQLite file at `path`) and restores the state it holds.
     pub fn open(path: &Path, config: LiveConfig, side: Side) -> Result<Live, LiveError> {
-        let store = Store::open(path, config.synchronous)?;
+        let database = Live::database(path, &config);
+        Live::open_database(&database, config, side)
+    }
+
+    /// The database `config` names: PostgreSQL if `database_url` is set, else SQLite at
+    /// `path`.
+    pub fn database(path: &Path, config: &LiveConfig) -> Database {
+        match &config.database_url {
+            Some(url) => Database::Postgres {
+                url: url.clone(),
+                schema: config.database_schema.clone(),
+            },
+            None => Database::Sqlite {
+                path: path.to_path_buf(),
+                synchronous: config.synchronous,
+            },
+        }
+    }
+
+    /// Opens (or creates) the database and restores the state it holds.
+    pub fn open_database(
+        database: &Database,
+        config: LiveConfig,
+        side: Side,
+    ) -> Result<Live, LiveError> {
+        let store = database.open()?;
+        tracing::info!(backend = store.kind(), database = %database.describe(), "live database open");
         Live::with_store(store, config, side)
     }
 
     /// A service on a private in-memory database (tests, replay).
     pub fn in_memory(config: LiveConfig, side: Side) -> Result<Live, LiveError> {
-        Live::with_store(Store::in_memory()?, config, side)
+        Live::open_database(&Database::InMemory, config, side)
     }
 
-    fn with_store(store: Store, config: LiveConfig, side: Side) -> Result<Live, LiveError> {
+    fn with_store(mut store: Store, config: LiveConfig, side: Side) -> Result<Live, LiveError> {
         let started = Instant::now();
-        let mut engine = Engine::new(config.engine.clone());
-        let mut batch = Vec::with_capacity(REPLAY_BATCH);
-        let replayed = store.for_each_exchange(|exchange| {
-            batch.push(exchange);
-            if batch.len() == REPLAY_BATCH {
-                engine.observe_batch(&batch);
-                batch.clear();
-            }
-            Ok(())
-        })?;
-        engine.observe_batch(&batch);
-        drop(batch);
+        let mut folded = Folded {
+            engine: Engine::new(config.engine.clone()),
+            through: 0,
+        };
+        let replayed = fold_log(&mut store, &mut folded)?;
 
         let published = match store.snapshot()? {
             Some((run, report)) => Published::new(run, 0, report),
@@ -211,7 +239,7 @@ impl Live {
             config,
             side,
             store: Mutex::new(store),
-            engine: Mutex::new(engine),
+            engine: Mutex::new(folded),
             published: RwLock::new(Arc::new(published)),
             decisions: DecisionTable::default(),
             actions: RwLock::new(actions),
@@ -283,20 +311,26 @@ impl Live {
         } = parsed;
         let rejected = errors.len() as u64;
         errors.truncate(MAX_LINE_ERRORS);
-        let inserted = if exchanges.is_empty() {
+        let seqs = if exchanges.is_empty() {
             Vec::new()
         } else {
             lock(&self.store).append_exchanges(&exchanges, now_ms())?
         };
-        let fresh: Vec<Exchange> = exchanges
+        let fresh: Vec<(i64, Exchange)> = exchanges
             .into_iter()
-            .zip(&inserted)
-            .filter_map(|(exchange, &new)| new.then_some(exchange))
+            .zip(&seqs)
+            .filter_map(|(exchange, &seq)| seq.map(|seq| (seq, exchange)))
             .collect();
         let accepted = fresh.len() as u64;
-        let duplicates = inserted.len() as u64 - accepted;
+        let duplicates = seqs.len() as u64 - accepted;
         if !fresh.is_empty() {
-            lock(&self.engine).observe_batch(&fresh);
+            // Another instance's rows (or a concurrent ingest's) may sit between the
+            // engine's position and ours; they are read back from the log, which
+            // also covers this batch.
+            let folded_others = self.fold(fresh)?;
+            self.metrics
+                .pending_exchanges
+                .fetch_add(folded_others, Ordering::Relaxed);
         }
         Metrics::add(&self.metrics.exchanges_ingested, accepted);
         Metrics::add(&self.metrics.exchanges_rejected, rejected);
@@ -385,10 +419,18 @@ impl Live {
     pub fn analyze_at(&self, at: i64) -> Result<RunSummary, LiveError> {
         let _one_run_at_a_time = lock(&self.run_lock);
         let started = Instant::now();
+        if !lock(&self.store).try_lead()? {
+            return Err(LiveError::Follower(
+                "another instance on this database runs the analyses; this one follows its results"
+                    .into(),
+            ));
+        }
         let engine = {
-            let engine = lock(&self.engine);
+            let mut folded = lock(&self.engine);
+            let store = &mut *lock(&self.store);
+            fold_log(store, &mut folded)?;
             self.metrics.pending_exchanges.store(0, Ordering::Relaxed);
-            engine.clone()
+            folded.engine.clone()
         };
         let counts = ReaderCounts {
             rejected: self.rejected_total.load(Ordering::Relaxed),
@@ -490,14 +532,14 @@ impl Live {
         }
         let published = self.published();
         let account = published.account(account_id);
-        let stored = lock(&self.store).record_action(
+        let stored = lock(&self.store).record_action(&NewAction {
             at,
             who,
             account_id,
             action,
             note,
-            account.map(|a| a.verdict),
-        )?;
+            verdict_then: account.map(|a| a.verdict),
+        })?;
         {
             let mut actions = match self.actions.write() {
                 Ok(guard) => guard,
@@ -523,7 +565,7 @@ impl Live {
         let published = self.published();
         let report = published.account(account_id).cloned();
         let limit = self.config.timeline_len;
-        let store = lock(&self.store);
+        let mut store = lock(&self.store);
         let timeline = store.timeline(account_id, limit)?;
         let actions = store.actions_of(account_id, limit)?;
         if report.is_none() && timeline.is_empty() && actions.is_empty() {
@@ -545,6 +587,89 @@ impl Live {
 
     pub fn audit(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>, LiveError> {
         lock(&self.store).audit(after, limit)
+    }
+
+    // ---- several instances on one database ----
+
+    /// Folds a batch this instance just committed (`seq`, exchange), reading from the
+    /// log whatever other writers committed before it. Returns how many exchanges of
+    /// other writers were folded.
+    fn fold(&self, fresh: Vec<(i64, Exchange)>) -> Result<u64, LiveError> {
+        let mut folded = lock(&self.engine);
+        let fresh: Vec<(i64, Exchange)> = fresh
+            .into_iter()
+            .filter(|(seq, _)| *seq > folded.through)
+            .collect();
+        let Some(&(last, _)) = fresh.last() else {
+            return Ok(0);
+        };
+        let contiguous = fresh
+            .iter()
+            .enumerate()
+            .all(|(i, (seq, _))| *seq == folded.through + 1 + i as i64);
+        if contiguous {
+            let exchanges: Vec<Exchange> = fresh.into_iter().map(|(_, e)| e).collect();
+            folded.engine.observe_batch(&exchanges);
+            folded.through = last;
+            return Ok(0);
+        }
+        let read = fold_log(&mut lock(&self.store), &mut folded)?;
+        Ok(read.saturating_sub(fresh.len() as u64))
+    }
+
+    /// Brings this instance up to date with its database: folds exchanges other
+    /// instances stored, and, when another instance runs the analyses, takes that
+    /// instance's latest results and analyst actions. Returns whether this instance
+    /// runs the analyses. Called by the analyzer thread on every tick.
+    pub fn sync(&self) -> Result<bool, LiveError> {
+        let others = {
+            let mut folded = lock(&self.engine);
+            fold_log(&mut lock(&self.store), &mut folded)?
+        };
+        if others > 0 {
+            self.metrics
+                .pending_exchanges
+                .fetch_add(others, Ordering::Relaxed);
+        }
+        if lock(&self.store).try_lead()? {
+            return Ok(true);
+        }
+        self.follow()?;
+        Ok(false)
+    }
+
+    /// Takes the analyzing instance's latest snapshot and the analyst actions.
+    fn follow(&self) -> Result<(), LiveError> {
+        let (snapshot, stored_actions) = {
+            let mut store = lock(&self.store);
+            let run = store.snapshot_run()?;
+            let snapshot = if run > self.published().run {
+                store.snapshot()?
+            } else {
+                None
+            };
+            (snapshot, store.actions()?)
+        };
+        let mut actions = HashMap::new();
+        for action in stored_actions {
+            actions.insert(action.account_id.clone(), action);
+        }
+        match self.actions.write() {
+            Ok(mut guard) => *guard = actions,
+            Err(poisoned) => *poisoned.into_inner() = actions,
+        }
+        if let Some((run, report)) = snapshot {
+            let published = Arc::new(Published::new(run, now_ms(), report));
+            match self.published.write() {
+                Ok(mut guard) => *guard = published,
+                Err(poisoned) => *poisoned.into_inner() = published,
+            }
+            self.metrics.pending_exchanges.store(0, Ordering::Relaxed);
+            self.count_verdicts();
+            tracing::info!(run, "following the analyzing instance's run");
+        }
+        self.rebuild_decisions();
+        Ok(())
     }
 
     // ---- the analyzer thread's wait ----
@@ -575,6 +700,23 @@ impl Live {
         lock(&self.wake).stop = true;
         self.wake_signal.notify_all();
     }
+}
+
+/// Folds every logged exchange after `folded.through` into the engine. Returns how many.
+fn fold_log(store: &mut Store, folded: &mut Folded) -> Result<u64, LiveError> {
+    let mut batch = Vec::with_capacity(REPLAY_BATCH);
+    let Folded { engine, through } = folded;
+    let read = store.exchanges_after(*through, &mut |seq, exchange| {
+        batch.push(exchange);
+        *through = seq;
+        if batch.len() == REPLAY_BATCH {
+            engine.observe_batch(&batch);
+            batch.clear();
+        }
+        Ok(())
+    })?;
+    engine.observe_batch(&batch);
+    Ok(read)
 }
 
 fn evidence_json(account: &AccountReport) -> serde_json::Value {

@@ -1,11 +1,26 @@
 //! Issue 5: a simulated campaign replayed through the live service in time order gets
-//! flagged and then blocked or degraded, while benign accounts pass untouched.
+//! flagged and then blocked or degraded, while benign accounts pass untouched. On the
+//! embedded database, and on PostgreSQL when `DISTILLGUARD_TEST_POSTGRES_URL` is set
+//! (`.ci/checks/70-postgres.sh`).
 
-use distillguard_live::replay::{load_simulation, replay};
+mod common;
+
+use distillguard_live::replay::{load_simulation, replay_on};
+use distillguard_live::store::Database;
 use distillguard_live::LiveConfig;
 
 #[test]
 fn a_simulated_campaign_is_flagged_then_stopped_and_benign_traffic_passes() {
+    campaign_is_stopped_and_benign_traffic_passes(&Database::InMemory);
+}
+
+#[test]
+#[ignore = "needs DISTILLGUARD_TEST_POSTGRES_URL; run by .ci/checks/70-postgres.sh"]
+fn on_postgres_a_simulated_campaign_is_flagged_then_stopped() {
+    campaign_is_stopped_and_benign_traffic_passes(&common::postgres_database());
+}
+
+fn campaign_is_stopped_and_benign_traffic_passes(database: &Database) {
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = distillguard_sim::load("default")
         .expect("scenario")
@@ -19,7 +34,8 @@ fn a_simulated_campaign_is_flagged_then_stopped_and_benign_traffic_passes() {
     distillguard_sim::generate(&scenario, dir.path(), &options, &|_, _| {}).expect("simulate");
     let sim = load_simulation(dir.path()).expect("load");
     let day = 24 * 3_600_000;
-    let outcome = replay(
+    let outcome = replay_on(
+        database,
         sim.exchanges,
         &sim.labels,
         day,

@@ -29,6 +29,8 @@
 //! max_body_bytes = 16777216
 //! synchronous = "full"
 //! timeline_len = 50
+//! database_url = "postgres://dg@db:5432/dg"  # default: DIR/live.sqlite
+//! database_schema = "distillguard"
 //!
 //! [policy]                           # verdict → action; all optional
 //! attack = "block"
@@ -88,6 +90,8 @@ pub struct RawLive {
     pub max_body_bytes: Option<usize>,
     pub synchronous: Option<String>,
     pub timeline_len: Option<usize>,
+    pub database_url: Option<String>,
+    pub database_schema: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -204,6 +208,17 @@ fn validate_live(
     if let Some(text) = raw.synchronous {
         live.synchronous = Synchronous::parse(&text)
             .ok_or_else(|| invalid(format!("live.synchronous {text:?} is not full or normal")))?;
+    }
+    if let Some(url) = raw.database_url {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(invalid(
+                "live.database_url must be a postgres:// URL (leave it out for the SQLite file in the data directory)",
+            ));
+        }
+        live.database_url = Some(url);
+    }
+    if let Some(schema) = raw.database_schema {
+        live.database_schema = schema;
     }
     if let Some(len) = raw.timeline_len {
         live.timeline_len = len.clamp(1, 10_000);

@@ -55,6 +55,7 @@ pub fn status_of(err: &ServerError) -> StatusCode {
         ServerError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         ServerError::Live(LiveError::BadRequest(_)) => StatusCode::BAD_REQUEST,
         ServerError::Live(LiveError::NotFound(_)) => StatusCode::NOT_FOUND,
+        ServerError::Live(LiveError::Follower(_)) => StatusCode::CONFLICT,
         ServerError::Live(_)
         | ServerError::Config(_)
         | ServerError::Io { .. }
@@ -71,6 +72,7 @@ fn title_of(err: &ServerError) -> &'static str {
         ServerError::PayloadTooLarge { .. } => "Payload too large",
         ServerError::NotFound(_) | ServerError::Live(LiveError::NotFound(_)) => "Not found",
         ServerError::Unavailable(_) => "Service unavailable",
+        ServerError::Live(LiveError::Follower(_)) => "Conflict",
         _ => "Internal error",
     }
 }

@@ -63,7 +63,8 @@ impl AppState {
         })
     }
 
-    /// [`AppState::open`] plus the live service on `DIR/live.sqlite` (restored from it).
+    /// [`AppState::open`] plus the live service on `DIR/live.sqlite`, or on the
+    /// PostgreSQL database `live.database_url` names (restored from it).
     pub fn open_live(config: &Config, data: &DataDir, side: Side) -> Result<AppState, ServerError> {
         let mut state = AppState::open(config, data)?;
         let live = Live::open(&data.live_path(), config.live.clone(), side)?;

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use distillguard_live::service::Side;
+use distillguard_live::Live;
 use distillguard_server::publish::{publish_report, read_report};
 use distillguard_server::{AppState, DataDir};
 
@@ -55,6 +56,12 @@ pub struct Args {
     /// Config file (TOML): tokens and roles, [live], [policy], [detection], TAXII.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Keep the live state in PostgreSQL instead of DIR/live.sqlite, so that several
+    /// instances share it (one analyses, the others follow): postgres://user@host/db.
+    /// Overrides live.database_url; DISTILLGUARD_DATABASE_URL is read if neither is set
+    /// (keeps a password off the command line).
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     /// Re-analyse after this many new exchanges (overrides live.analyze_every_exchanges).
     #[arg(long)]
     analyze_every: Option<u64>,
@@ -99,6 +106,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         config.live.analyze_interval = std::time::Duration::from_secs_f64(seconds);
     }
+    let from_env = std::env::var("DISTILLGUARD_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    if let Some(url) = args
+        .database
+        .clone()
+        .or(config.live.database_url.take())
+        .or(from_env)
+    {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(usage(
+                "--database must be a postgres:// URL (leave it out for DIR/live.sqlite)",
+            ));
+        }
+        config.live.database_url = Some(url);
+    }
     let listen_text = args
         .listen
         .clone()
@@ -126,7 +149,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .context("the live service did not start")?;
     println!(
         "live state: {} ({} exchanges pending analysis, last run {})",
-        data.live_path().display(),
+        Live::database(&data.live_path(), &config.live).describe(),
         live.pending(),
         live.published().run
     );
