@@ -7,7 +7,8 @@
 //! account ([`CheckResponse`](distillguard_model::check::CheckResponse)).
 //!
 //! Owns:
-//! - [`store`]: the SQLite database (WAL): exchanges log, verdict history, alerts,
+//! - [`store`]: the database (SQLite, WAL, by default; PostgreSQL to share state between
+//!   instances): exchanges log, verdict history, alerts,
 //!   analyst actions, audit log, and the latest report snapshot;
 //! - [`Live`] ([`service`]): the engine fed incrementally, re-analysis runs, the
 //!   published decision table, analyst actions, restore on start (replay of the log);
