@@ -2,6 +2,9 @@
 //! `loadgen URL RATE SECONDS` posts a Messages API body RATE times a second and prints
 //! `p50_ms p99_ms achieved_rps errors`. Latency is measured from each request's
 //! scheduled start, so a stalled server is not hidden (no coordinated omission).
+//!
+//! Other routes (`bench/check.sh`): `LOADGEN_PATH` (default `/v1/messages`),
+//! `LOADGEN_BODY` (a JSON body) and `LOADGEN_BEARER` (a token for `authorization`).
 
 use std::time::{Duration, Instant};
 
@@ -17,7 +20,19 @@ async fn main() {
     };
     let rate: u64 = rate.parse().unwrap_or(2000);
     let seconds: u64 = seconds.parse().unwrap_or(10);
-    let body = r#"{"model":"m","max_tokens":100,"messages":[{"role":"user","content":"Explain caching."}]}"#;
+    let default_body = r#"{"model":"m","max_tokens":100,"messages":[{"role":"user","content":"Explain caching."}]}"#;
+    let path = std::env::var("LOADGEN_PATH").unwrap_or_else(|_| "/v1/messages".into());
+    let body: &'static str = Box::leak(
+        std::env::var("LOADGEN_BODY")
+            .unwrap_or_else(|_| default_body.into())
+            .into_boxed_str(),
+    );
+    let bearer: &'static str = Box::leak(
+        std::env::var("LOADGEN_BEARER")
+            .map(|t| format!("Bearer {t}"))
+            .unwrap_or_default()
+            .into_boxed_str(),
+    );
     let client = distillguard_gateway::http_client();
     let total = rate * seconds;
     let interval = Duration::from_nanos(1_000_000_000 / rate.max(1));
@@ -27,13 +42,15 @@ async fn main() {
         let scheduled = start + interval * i as u32;
         tokio::time::sleep_until(scheduled.into()).await;
         let client = client.clone();
-        let url = url.clone();
+        let target = format!("{url}{path}");
         tasks.push(tokio::spawn(async move {
-            let request = axum::http::Request::post(format!("{url}/v1/messages"))
+            let mut request = axum::http::Request::post(target)
                 .header("content-type", "application/json")
-                .header("x-api-key", "sk-bench")
-                .body(Body::from(body))
-                .ok()?;
+                .header("x-api-key", "sk-bench");
+            if !bearer.is_empty() {
+                request = request.header("authorization", bearer);
+            }
+            let request = request.body(Body::from(body)).ok()?;
             let response = client.request(request).await.ok()?;
             let ok = response.status().is_success();
             response.into_body().collect().await.ok()?;
