@@ -121,6 +121,21 @@ pub struct NewAction<'a> {
     pub verdict_then: Option<Verdict>,
 }
 
+impl NewAction<'_> {
+    /// The action as stored under `id`.
+    pub fn stored(&self, id: i64) -> StoredAction {
+        StoredAction {
+            id,
+            at: self.at,
+            who: self.who.to_string(),
+            account_id: self.account_id.to_string(),
+            action: self.action,
+            note: self.note.to_string(),
+            verdict_then: self.verdict_then,
+        }
+    }
+}
+
 /// Called with each exchange read back from the log, with its `seq`.
 pub type EachExchange<'a> = dyn FnMut(i64, Exchange) -> Result<(), LiveError> + 'a;
 

@@ -310,15 +310,7 @@ impl Backend for SqliteStore {
             ],
         )?;
         tx.commit()?;
-        Ok(StoredAction {
-            id,
-            at: action.at,
-            who: action.who.to_string(),
-            account_id: action.account_id.to_string(),
-            action: action.action,
-            note: action.note.to_string(),
-            verdict_then: action.verdict_then,
-        })
+        Ok(action.stored(id))
     }
 
     fn actions(&mut self) -> Result<Vec<StoredAction>, LiveError> {
