@@ -136,6 +136,21 @@ impl NewAction<'_> {
     }
 }
 
+/// A new alert as stored under `id` by run `run`.
+pub(crate) fn stored_alert(id: i64, run: i64, at: i64, alert: &NewAlert) -> Alert {
+    let (kind, subject, verdict, score, summary) = alert;
+    Alert {
+        id,
+        run,
+        at,
+        kind: kind.clone(),
+        subject: subject.clone(),
+        verdict: *verdict,
+        score: *score,
+        summary: summary.clone(),
+    }
+}
+
 /// Called with each exchange read back from the log, with its `seq`.
 pub type EachExchange<'a> = dyn FnMut(i64, Exchange) -> Result<(), LiveError> + 'a;
 

@@ -23,8 +23,8 @@ use distillguard_model::verdict::Verdict;
 use distillguard_model::Exchange;
 
 use super::{
-    action_detail, action_from, exchange_from, json_text, json_value, verdict_from, Alert,
-    AuditEntry, Backend, EachExchange, NewAction, RunRecord, StoredAction, TimelineEntry,
+    action_detail, action_from, exchange_from, json_text, json_value, stored_alert, verdict_from,
+    Alert, AuditEntry, Backend, EachExchange, NewAction, RunRecord, StoredAction, TimelineEntry,
     VerdictChange,
 };
 use crate::error::LiveError;
@@ -371,7 +371,8 @@ impl Backend for PostgresStore {
             "INSERT INTO alerts (run, at, kind, subject, verdict, score, summary)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )?;
-        for (kind, subject, verdict, score, summary) in run.alerts {
+        for alert in run.alerts {
+            let (kind, subject, verdict, score, summary) = alert;
             let id: i64 = tx
                 .query_one(
                     &insert,
@@ -386,16 +387,7 @@ impl Backend for PostgresStore {
                     ],
                 )?
                 .try_get(0)?;
-            alerts.push(Alert {
-                id,
-                run: run_id,
-                at: run.at,
-                kind: kind.clone(),
-                subject: subject.clone(),
-                verdict: *verdict,
-                score: *score,
-                summary: summary.clone(),
-            });
+            alerts.push(stored_alert(id, run_id, run.at, alert));
         }
         tx.execute(
             "INSERT INTO snapshot (id, run, report) VALUES (1, $1, $2)

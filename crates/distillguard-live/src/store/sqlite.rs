@@ -14,8 +14,8 @@ use distillguard_model::Exchange;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
-    action_detail, action_from, exchange_from, json_text, json_value, verdict_from, Alert,
-    AuditEntry, Backend, EachExchange, NewAction, RunRecord, StoredAction, TimelineEntry,
+    action_detail, action_from, exchange_from, json_text, json_value, stored_alert, verdict_from,
+    Alert, AuditEntry, Backend, EachExchange, NewAction, RunRecord, StoredAction, TimelineEntry,
     VerdictChange,
 };
 use crate::config::Synchronous;
@@ -228,7 +228,8 @@ impl Backend for SqliteStore {
                 "INSERT INTO alerts (run, at, kind, subject, verdict, score, summary)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            for (kind, subject, verdict, score, summary) in run.alerts {
+            for alert in run.alerts {
+                let (kind, subject, verdict, score, summary) = alert;
                 insert.execute(params![
                     run_id,
                     run.at,
@@ -238,16 +239,7 @@ impl Backend for SqliteStore {
                     score,
                     summary
                 ])?;
-                alerts.push(Alert {
-                    id: tx.last_insert_rowid(),
-                    run: run_id,
-                    at: run.at,
-                    kind: kind.clone(),
-                    subject: subject.clone(),
-                    verdict: *verdict,
-                    score: *score,
-                    summary: summary.clone(),
-                });
+                alerts.push(stored_alert(tx.last_insert_rowid(), run_id, run.at, alert));
             }
         }
         tx.execute(
