@@ -10,6 +10,9 @@ use crate::links::{self, LinkKind};
 #[derive(Debug, Clone, Default)]
 pub struct AccountKeys {
     per_kind: [Vec<u64>; LinkKind::KEYED.len()],
+    /// For network kinds (IP, subnet): the distinct places behind the keys, sorted;
+    /// shared keys count only up to the number of shared places (see `links::ip`).
+    places: [Vec<u64>; LinkKind::KEYED.len()],
     /// Sorted, distinct activity buckets (time / bucket length).
     pub buckets: Vec<u32>,
     /// Hash of the declared org, if any.
@@ -20,7 +23,16 @@ impl AccountKeys {
     pub fn of(account: &AccountFingerprint, bucket_ms: i64) -> Self {
         let s = &account.stats;
         let mut per_kind: [Vec<u64>; LinkKind::KEYED.len()] = Default::default();
+        let mut places: [Vec<u64>; LinkKind::KEYED.len()] = Default::default();
         for kind in LinkKind::KEYED {
+            let mut p = match kind {
+                LinkKind::Ip => links::ip::places(s),
+                LinkKind::Subnet => links::subnet::places(s),
+                _ => Vec::new(),
+            };
+            p.sort_unstable();
+            p.dedup();
+            places[kind.index()] = p;
             let mut k = match kind {
                 LinkKind::Payment => links::payment::keys(s),
                 LinkKind::Ip => links::ip::keys(s),
@@ -44,11 +56,20 @@ impl AccountKeys {
         buckets.dedup();
         AccountKeys {
             per_kind,
+            places,
             buckets,
             org: s
                 .org_id()
                 .map(|o| distillguard_features::tagged_hash(13, o)),
         }
+    }
+
+    /// The distinct places behind a network kind's keys (empty for other kinds).
+    pub fn places(&self, kind: LinkKind) -> &[u64] {
+        self.places
+            .get(kind.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     pub fn keys(&self, kind: LinkKind) -> &[u64] {

@@ -7,7 +7,8 @@ use crate::links::{sync, LinkKind};
 /// What two accounts share.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PairEvidence {
-    /// Number of shared keys per kind (index: [`LinkKind::index`]).
+    /// Number of shared keys per kind (index: [`LinkKind::index`]); for network kinds,
+    /// at most the number of distinct shared places (see `links::ip`).
     pub shared: [u16; LinkKind::ALL.len()],
     /// Synchrony strength in [0,1] and the lift behind it.
     pub sync: f32,
@@ -76,7 +77,10 @@ pub struct Edge {
 pub fn compare(a: &AccountKeys, b: &AccountKeys, buckets_total: f64) -> PairEvidence {
     let mut shared = [0u16; LinkKind::ALL.len()];
     for kind in LinkKind::KEYED {
-        let n = intersection_len(a.keys(kind), b.keys(kind));
+        let mut n = intersection_len(a.keys(kind), b.keys(kind));
+        if kind.is_network() && n > 0 {
+            n = n.min(intersection_len(a.places(kind), b.places(kind)));
+        }
         shared[kind.index()] = u16::try_from(n).unwrap_or(u16::MAX);
     }
     let (sync, lift) = sync::strength(&a.buckets, &b.buckets, buckets_total);

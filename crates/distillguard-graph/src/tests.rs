@@ -167,3 +167,41 @@ fn a_chain_linked_group_stays_whole() {
     );
     assert_eq!(refined.iter().map(|c| c.members.len()).sum::<usize>(), 60);
 }
+
+/// Network evidence of two accounts that each call once a day for `days` days, from
+/// the addresses `ip(day)` gives.
+fn network_evidence(days: i64, ip: impl Fn(i64) -> String) -> PairEvidence {
+    let mut items = Vec::new();
+    for acct in ["a", "b"] {
+        for day in 0..days {
+            items.push(exchange(
+                day * 86_400_000 + 3_600_000,
+                acct,
+                &format!("question {day} from {acct}"),
+                &ip(day),
+                None,
+            ));
+        }
+    }
+    let keys: Vec<AccountKeys> = population(&items)
+        .iter()
+        .map(|a| AccountKeys::of(a, 600_000))
+        .collect();
+    pair::compare(&keys[0], &keys[1], 1000.0)
+}
+
+#[test]
+fn one_shared_place_for_many_days_is_co_location_not_coordination() {
+    // Two tenants behind one NAT address for ten days: one place, however long.
+    let nat = network_evidence(10, |_| "198.51.100.1".to_string());
+    assert_eq!(nat.shared[LinkKind::Ip.index()], 1);
+    assert_eq!(nat.shared[LinkKind::Subnet.index()], 1);
+    assert!(nat.strength(LinkKind::Ip) < 0.5, "{nat:?}");
+    assert!(nat.control() < 0.5, "{nat:?}");
+
+    // Two accounts rotated together through a pool: a new shared address every day.
+    let pool = network_evidence(10, |day| format!("203.0.{}.{}", 113 + day, 7 + day));
+    assert_eq!(pool.shared[LinkKind::Ip.index()], 10);
+    assert_eq!(pool.strength(LinkKind::Ip), 1.0);
+    assert_eq!(pool.strength(LinkKind::Subnet), 1.0);
+}

@@ -103,6 +103,11 @@ impl LinkKind {
         self as usize
     }
 
+    /// Kinds whose keys are places on the network on a day (IP-days, subnet-days).
+    pub fn is_network(self) -> bool {
+        matches!(self, LinkKind::Ip | LinkKind::Subnet)
+    }
+
     /// Kinds that show control of the accounts (payment, network, creation, timing);
     /// the others show shared software or content.
     pub fn is_control(self) -> bool {

@@ -2,7 +2,10 @@
 //!
 //! Why: rotating proxies hand out neighbouring addresses, so accounts of one operator
 //! share networks even when they never share an address. Weaker than [`super::ip`]:
-//! many unrelated customers sit in one provider's network.
+//! many unrelated customers sit in one provider's network. As for addresses
+//! ([`super::ip`]), shared subnet-days count only up to the number of distinct shared
+//! networks: two tenants of one cloud network share it every day (co-location); a
+//! proxy pool spreads its accounts over many networks together (coordination).
 //! Example: `acct-3` on 198.51.100.4 and `acct-9` on 198.51.100.77, same days.
 
 use distillguard_features::fingerprint::AccountStats;
@@ -13,4 +16,9 @@ pub const MAX_GROUP: usize = 1_000;
 
 pub fn keys(stats: &AccountStats) -> Vec<u64> {
     stats.subnet_days.items.clone()
+}
+
+/// The distinct networks the account used, the places behind its subnet-days.
+pub fn places(stats: &AccountStats) -> Vec<u64> {
+    stats.subnets.items.clone()
 }
