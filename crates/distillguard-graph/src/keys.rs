@@ -13,6 +13,9 @@ pub struct AccountKeys {
     /// For network kinds (IP, subnet): the distinct places behind the keys, sorted;
     /// shared keys count only up to the number of shared places (see `links::ip`).
     places: [Vec<u64>; LinkKind::KEYED.len()],
+    /// How much each key counts ([`links::rarity`]), parallel to the keys: 1 until
+    /// [`AccountKeys::weigh`] has seen how widely the population shares them.
+    rarity: [Vec<f32>; LinkKind::KEYED.len()],
     /// Sorted, distinct activity buckets (time / bucket length).
     pub buckets: Vec<u32>,
     /// Hash of the declared org, if any.
@@ -24,6 +27,7 @@ impl AccountKeys {
         let s = &account.stats;
         let mut per_kind: [Vec<u64>; LinkKind::KEYED.len()] = Default::default();
         let mut places: [Vec<u64>; LinkKind::KEYED.len()] = Default::default();
+        let mut rarity: [Vec<f32>; LinkKind::KEYED.len()] = Default::default();
         for kind in LinkKind::KEYED {
             let mut p = match kind {
                 LinkKind::Ip => links::ip::places(s),
@@ -46,6 +50,7 @@ impl AccountKeys {
             };
             k.sort_unstable();
             k.dedup();
+            rarity[kind.index()] = vec![1.0; k.len()];
             per_kind[kind.index()] = k;
         }
         let mut buckets: Vec<u32> = s
@@ -57,6 +62,7 @@ impl AccountKeys {
         AccountKeys {
             per_kind,
             places,
+            rarity,
             buckets,
             org: s
                 .org_id()
@@ -67,6 +73,27 @@ impl AccountKeys {
     /// The distinct places behind a network kind's keys (empty for other kinds).
     pub fn places(&self, kind: LinkKind) -> &[u64] {
         self.places
+            .get(kind.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Weighs every key by how many of the `population`'s accounts hold it.
+    pub fn weigh(&mut self, stats: &KeyStats, population: usize) {
+        for kind in LinkKind::KEYED {
+            if !kind.weighs_rarity() {
+                continue;
+            }
+            let i = kind.index();
+            for (r, &key) in self.rarity[i].iter_mut().zip(&self.per_kind[i]) {
+                *r = links::rarity(stats.accounts_sharing(kind, key), population);
+            }
+        }
+    }
+
+    /// How much each of a kind's keys counts, parallel to [`AccountKeys::keys`].
+    pub fn rarity(&self, kind: LinkKind) -> &[f32] {
+        self.rarity
             .get(kind.index())
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -95,6 +122,25 @@ pub fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
         }
     }
     n
+}
+
+/// The intersection of two accounts' keys of one kind: how many keys they share, and
+/// the sum of those keys' rarity (taken from `a`; a key's rarity is the same in both).
+pub fn weighted_intersection(a: &[u64], a_rarity: &[f32], b: &[u64]) -> (usize, f32) {
+    let (mut i, mut j, mut n, mut sum) = (0, 0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                sum += a_rarity.get(i).copied().unwrap_or(1.0);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (n, sum)
 }
 
 /// How many accounts share each shared key (only keys held by two or more accounts).

@@ -9,7 +9,8 @@
 //! become candidate pairs (chained in a fixed pseudo-random order, so a key shared by n
 //! accounts costs O(n), not O(n²)). Each candidate pair is then verified over every
 //! kind at once ([`pair`]); an edge needs more evidence than any single common thing
-//! that unrelated accounts share by co-location (an office NAT, a popular phrase), but
+//! that unrelated accounts share by co-location (an office NAT, a popular phrase; each
+//! shared key counts by how rare it is in the population, see [`links::rarity`]), but
 //! one shared payment instrument across accounts is enough, and shared software alone
 //! (templates, system prompt, tool schema, client) never is. Pure and deterministic.
 
@@ -61,11 +62,14 @@ pub struct AccountGraph {
 /// Builds the graph over `accounts`.
 pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGraph {
     let time_range = time_range(accounts);
-    let keys: Vec<AccountKeys> = accounts
+    let mut keys: Vec<AccountKeys> = accounts
         .par_iter()
         .map(|a| AccountKeys::of(a, config.sync_bucket_ms))
         .collect();
     let (candidates, key_stats) = candidates(&keys, config.chain_neighbours);
+    let active = accounts.iter().filter(|a| a.stats.exchanges > 0).count();
+    keys.par_iter_mut()
+        .for_each(|k| k.weigh(&key_stats, active));
     let buckets_total = ((time_range.1 - time_range.0) / config.sync_bucket_ms).max(1) as f64;
     let mut edges: Vec<Edge> = candidates
         .par_iter()

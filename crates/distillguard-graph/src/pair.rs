@@ -1,7 +1,7 @@
 //! Verifying a candidate pair: what two accounts share, over every link kind at once,
 //! and how much evidence of common control that adds up to.
 
-use crate::keys::{intersection_len, AccountKeys};
+use crate::keys::{intersection_len, weighted_intersection, AccountKeys};
 use crate::links::{sync, LinkKind};
 
 /// What two accounts share.
@@ -10,6 +10,9 @@ pub struct PairEvidence {
     /// Number of shared keys per kind (index: [`LinkKind::index`]); for network kinds,
     /// at most the number of distinct shared places (see `links::ip`).
     pub shared: [u16; LinkKind::ALL.len()],
+    /// What the shared keys count for per kind: the sum of their rarity (see
+    /// `links::rarity`), for network kinds at most the number of shared places.
+    pub support: [f32; LinkKind::ALL.len()],
     /// Synchrony strength in [0,1] and the lift behind it.
     pub sync: f32,
     pub sync_lift: f32,
@@ -50,7 +53,7 @@ impl PairEvidence {
         if kind == LinkKind::Sync {
             return f64::from(self.sync);
         }
-        (f64::from(self.shared[kind.index()]) / kind.need() as f64).min(1.0)
+        (f64::from(self.support[kind.index()]) / kind.need() as f64).min(1.0)
     }
 
     /// Kinds with any strength, strongest contribution first.
@@ -76,16 +79,21 @@ pub struct Edge {
 /// Compares two accounts over every kind.
 pub fn compare(a: &AccountKeys, b: &AccountKeys, buckets_total: f64) -> PairEvidence {
     let mut shared = [0u16; LinkKind::ALL.len()];
+    let mut support = [0f32; LinkKind::ALL.len()];
     for kind in LinkKind::KEYED {
-        let mut n = intersection_len(a.keys(kind), b.keys(kind));
+        let (mut n, mut sum) = weighted_intersection(a.keys(kind), a.rarity(kind), b.keys(kind));
         if kind.is_network() && n > 0 {
-            n = n.min(intersection_len(a.places(kind), b.places(kind)));
+            let places = intersection_len(a.places(kind), b.places(kind));
+            n = n.min(places);
+            sum = sum.min(places as f32);
         }
         shared[kind.index()] = u16::try_from(n).unwrap_or(u16::MAX);
+        support[kind.index()] = sum;
     }
     let (sync, lift) = sync::strength(&a.buckets, &b.buckets, buckets_total);
     PairEvidence {
         shared,
+        support,
         sync: sync as f32,
         sync_lift: lift as f32,
         same_org: a.org.is_some() && a.org == b.org,

@@ -106,6 +106,7 @@ fn two_dense_groups_bridged_by_one_link_come_apart() {
     use crate::pair::{Edge, PairEvidence};
     let strong = PairEvidence {
         shared: [1, 0, 0, 0, 0, 0, 0, 0, 0],
+        support: [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
         ..PairEvidence::default()
     };
     let mut edges = Vec::new();
@@ -143,6 +144,7 @@ fn a_chain_linked_group_stays_whole() {
     use crate::pair::{Edge, PairEvidence};
     let strong = PairEvidence {
         shared: [1, 0, 0, 0, 0, 0, 0, 0, 0],
+        support: [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
         ..PairEvidence::default()
     };
     // Each account linked to its next three: a long, thin campaign.
@@ -204,4 +206,86 @@ fn one_shared_place_for_many_days_is_co_location_not_coordination() {
     assert_eq!(pool.shared[LinkKind::Ip.index()], 10);
     assert_eq!(pool.strength(LinkKind::Ip), 1.0);
     assert_eq!(pool.strength(LinkKind::Subnet), 1.0);
+}
+
+#[test]
+fn rarity_counts_a_small_group_fully_and_a_common_key_little() {
+    use links::rarity;
+    assert_eq!(rarity(2, 26_000), 1.0);
+    assert_eq!(rarity(10, 26_000), 1.0);
+    assert!((rarity(48, 26_000) - 0.80).abs() < 0.01);
+    assert!((rarity(574, 26_000) - 0.49).abs() < 0.01);
+    assert!((rarity(4_000, 26_000) - 0.24).abs() < 0.01);
+    assert_eq!(rarity(26_000, 26_000), 0.0);
+    let mut last = 1.0;
+    for n in (10..26_000).step_by(97) {
+        let r = rarity(n, 26_000);
+        assert!(r <= last, "rarity rose from {last} to {r} at {n}");
+        last = r;
+    }
+}
+
+#[test]
+fn a_creation_hour_shared_by_hundreds_counts_less_than_one_shared_by_a_few() {
+    // Two accounts created in the same hour through the same pathway.
+    let mut items = Vec::new();
+    for acct in ["a", "b"] {
+        items.push(exchange(0, acct, "hello", "198.51.100.1", None));
+    }
+    let mut accounts = population(&items);
+    for a in &mut accounts {
+        a.stats.account_created = Some(0);
+    }
+    let mut keys: Vec<AccountKeys> = accounts
+        .iter()
+        .map(|a| AccountKeys::of(a, 600_000))
+        .collect();
+    let creation = keys[0].keys(LinkKind::Creation)[0];
+    let support = |keys: &[AccountKeys]| {
+        pair::compare(&keys[0], &keys[1], 1000.0).support[LinkKind::Creation.index()]
+    };
+    assert_eq!(support(&keys), 1.0, "unweighed keys count fully");
+
+    let mut few = keys::KeyStats::default();
+    few.record(LinkKind::Creation, creation, 5);
+    let mut many = keys::KeyStats::default();
+    many.record(LinkKind::Creation, creation, 574);
+    for k in &mut keys {
+        k.weigh(&few, 26_000);
+    }
+    assert_eq!(
+        support(&keys),
+        1.0,
+        "a burst of five in 26,000 accounts is rare"
+    );
+    for k in &mut keys {
+        k.weigh(&many, 26_000);
+    }
+    let s = support(&keys);
+    assert!(
+        (s - 0.49).abs() < 0.01,
+        "a burst of 574 counts about half: {s}"
+    );
+}
+
+#[test]
+fn a_card_behind_most_accounts_still_links_them() {
+    // 40 of 41 accounts on one card: common as keys go, yet one party pays for all.
+    let mut items: Vec<Exchange> = (0..40)
+        .map(|i| {
+            exchange(
+                0,
+                &format!("p{i}"),
+                "hello",
+                &format!("198.51.{i}.1"),
+                Some("card-1"),
+            )
+        })
+        .collect();
+    items.push(exchange(0, "other", "hello", "192.0.2.7", Some("card-2")));
+    let accounts = population(&items);
+    let g = build(&accounts, &GraphConfig::default());
+    let clusters = connected_clusters(accounts.len(), &g.edges, 2);
+    assert_eq!(clusters.len(), 1, "{:?}", g.edges.len());
+    assert_eq!(clusters[0].members.len(), 40);
 }
