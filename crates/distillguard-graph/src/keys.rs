@@ -78,15 +78,21 @@ impl AccountKeys {
             .unwrap_or(&[])
     }
 
-    /// Weighs every key by how many of the `population`'s accounts hold it.
+    /// Weighs every key by how many of the `population`'s accounts hold it: a key held
+    /// by more than its kind's max group is ubiquitous and counts nothing; below that,
+    /// kinds that weigh rarity count it by [`links::rarity`], the others fully.
     pub fn weigh(&mut self, stats: &KeyStats, population: usize) {
         for kind in LinkKind::KEYED {
-            if !kind.weighs_rarity() {
-                continue;
-            }
             let i = kind.index();
             for (r, &key) in self.rarity[i].iter_mut().zip(&self.per_kind[i]) {
-                *r = links::rarity(stats.accounts_sharing(kind, key), population);
+                let holders = stats.accounts_sharing(kind, key);
+                *r = if holders as usize > kind.max_group() {
+                    0.0
+                } else if kind.weighs_rarity() {
+                    links::rarity(holders, population)
+                } else {
+                    1.0
+                };
             }
         }
     }
