@@ -78,21 +78,15 @@ impl AccountKeys {
             .unwrap_or(&[])
     }
 
-    /// Weighs every key by how many of the `population`'s accounts hold it: a key held
-    /// by more than its kind's max group is ubiquitous and counts nothing; below that,
-    /// kinds that weigh rarity count it by [`links::rarity`], the others fully.
+    /// Weighs every key by how many of the `population`'s accounts hold it.
     pub fn weigh(&mut self, stats: &KeyStats, population: usize) {
         for kind in LinkKind::KEYED {
+            if !kind.weighs_rarity() {
+                continue;
+            }
             let i = kind.index();
             for (r, &key) in self.rarity[i].iter_mut().zip(&self.per_kind[i]) {
-                let holders = stats.accounts_sharing(kind, key);
-                *r = if holders as usize > kind.max_group() {
-                    0.0
-                } else if kind.weighs_rarity() {
-                    links::rarity(holders, population)
-                } else {
-                    1.0
-                };
+                *r = links::rarity(stats.accounts_sharing(kind, key), population);
             }
         }
     }

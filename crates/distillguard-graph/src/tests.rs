@@ -289,36 +289,3 @@ fn a_card_behind_most_accounts_still_links_them() {
     assert_eq!(clusters.len(), 1, "{:?}", g.edges.len());
     assert_eq!(clusters[0].members.len(), 40);
 }
-
-#[test]
-fn a_ubiquitous_key_counts_nothing_when_a_pair_is_verified() {
-    // Same client (ASN + user agent) in both accounts.
-    let items = vec![
-        exchange(0, "a", "hello", "198.51.100.1", None),
-        exchange(0, "b", "hello", "203.0.113.9", None),
-    ];
-    let mut keys: Vec<AccountKeys> = population(&items)
-        .iter()
-        .map(|a| AccountKeys::of(a, 600_000))
-        .collect();
-    let client = keys[0].keys(LinkKind::Client)[0];
-    let support = |keys: &[AccountKeys]| {
-        pair::compare(&keys[0], &keys[1], 1000.0).support[LinkKind::Client.index()]
-    };
-    let mut popular = keys::KeyStats::default();
-    popular.record(LinkKind::Client, client, LinkKind::Client.max_group());
-    for k in &mut keys {
-        k.weigh(&popular, 26_000);
-    }
-    assert_eq!(
-        support(&keys),
-        1.0,
-        "client strings are not weighed by rarity"
-    );
-    let mut ubiquitous = keys::KeyStats::default();
-    ubiquitous.record(LinkKind::Client, client, LinkKind::Client.max_group() + 1);
-    for k in &mut keys {
-        k.weigh(&ubiquitous, 26_000);
-    }
-    assert_eq!(support(&keys), 0.0);
-}
