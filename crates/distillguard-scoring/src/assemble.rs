@@ -48,33 +48,13 @@ fn verdict(total: f64, t: &Thresholds) -> Verdict {
     }
 }
 
-/// Accounts coordinated with others: at least one link of common control, outside
-/// their own declared organisation, to an account that is itself at least suspicious
-/// on its own or that sits with it in one reported cluster. A link to an ordinary
-/// account shows where an account sits (a cloud network, a popular framework, a busy
-/// sign-up hour), not a campaign it belongs to.
-pub(crate) fn coordinated_accounts(
-    graph: &AccountGraph,
-    own_totals: &[f64],
-    cluster_of: &FxHashMap<u32, usize>,
-    suspicious_total: f64,
-) -> Vec<bool> {
-    let mut linked = vec![false; own_totals.len()];
-    let suspicious = |i: u32| {
-        own_totals
-            .get(i as usize)
-            .is_some_and(|&t| t >= suspicious_total)
-    };
+/// Accounts with at least one link of common control to an account outside their own
+/// declared organisation.
+fn undeclared_links(graph: &AccountGraph, accounts: usize) -> Vec<bool> {
+    let mut linked = vec![false; accounts];
     for e in graph.edges.iter().filter(|e| !e.evidence.same_org) {
-        let together = cluster_of
-            .get(&e.a)
-            .is_some_and(|ca| cluster_of.get(&e.b) == Some(ca));
-        if let Some(l) = linked.get_mut(e.a as usize) {
-            *l |= together || suspicious(e.b);
-        }
-        if let Some(l) = linked.get_mut(e.b as usize) {
-            *l |= together || suspicious(e.a);
-        }
+        linked[e.a as usize] = true;
+        linked[e.b as usize] = true;
     }
     linked
 }
@@ -227,7 +207,7 @@ pub fn report(p: Parts<'_>) -> Report {
     }
 
     // Accounts.
-    let coordinated = coordinated_accounts(p.graph, p.own_totals, &cluster_of, t.suspicious_total);
+    let coordinated = undeclared_links(p.graph, accounts.len());
     let mut account_reports: Vec<AccountReport> = accounts
         .iter()
         .enumerate()
@@ -267,7 +247,7 @@ pub fn report(p: Parts<'_>) -> Report {
                     Evidence::new(
                         "acts_alone",
                         round4(score_of(total)),
-                        "over the attack threshold, but shares no evidence of common control with a suspicious account or a reported cluster outside its own declared organisation, and matches no partner indicator: held at suspicious for an analyst to review",
+                        "over the attack threshold, but shares no evidence of common control with accounts outside its own declared organisation and matches no partner indicator: held at suspicious for an analyst to review",
                     ),
                 );
                 evidence.truncate(MAX_EVIDENCE);

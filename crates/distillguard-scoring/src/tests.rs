@@ -209,34 +209,3 @@ fn a_partner_indicator_raises_the_matching_account_and_is_cited() {
     let (other_after, _) = score(&with_intel, "person-008").expect("present");
     assert_eq!(other_before, other_after);
 }
-
-#[test]
-fn a_link_to_an_ordinary_account_is_not_coordination() {
-    use distillguard_graph::{AccountGraph, Edge, PairEvidence};
-    let link = |a: u32, b: u32, same_org: bool| Edge {
-        a,
-        b,
-        evidence: PairEvidence {
-            same_org,
-            ..PairEvidence::default()
-        },
-    };
-    let graph = AccountGraph {
-        edges: vec![
-            link(0, 1, false), // over the line, linked to an ordinary account
-            link(2, 3, false), // over the line, linked to a suspicious one
-            link(4, 5, false), // two ordinary accounts of one reported cluster
-            link(6, 7, true),  // two over the line, in one declared organisation
-        ],
-        ..AccountGraph::default()
-    };
-    let suspicious_total = 5.0;
-    let own = [9.0, 1.0, 9.0, 6.0, 1.0, 1.0, 9.0, 9.0];
-    let cluster_of: rustc_hash::FxHashMap<u32, usize> = [(4, 0), (5, 0)].into_iter().collect();
-    let coordinated =
-        crate::assemble::coordinated_accounts(&graph, &own, &cluster_of, suspicious_total);
-    assert_eq!(
-        coordinated,
-        vec![false, true, true, true, true, true, false, false]
-    );
-}
