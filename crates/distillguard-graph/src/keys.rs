@@ -72,10 +72,7 @@ impl AccountKeys {
 
     /// The distinct places behind a network kind's keys (empty for other kinds).
     pub fn places(&self, kind: LinkKind) -> &[u64] {
-        self.places
-            .get(kind.index())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        slot(&self.places, kind)
     }
 
     /// Weighs every key by how many of the `population`'s accounts hold it.
@@ -93,18 +90,18 @@ impl AccountKeys {
 
     /// How much each of a kind's keys counts, parallel to [`AccountKeys::keys`].
     pub fn rarity(&self, kind: LinkKind) -> &[f32] {
-        self.rarity
-            .get(kind.index())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        slot(&self.rarity, kind)
     }
 
+    /// A kind's keys, sorted and de-duplicated.
     pub fn keys(&self, kind: LinkKind) -> &[u64] {
-        self.per_kind
-            .get(kind.index())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        slot(&self.per_kind, kind)
     }
+}
+
+/// One kind's entry in a per-kind table (empty where the table has none for it).
+fn slot<T>(table: &[Vec<T>], kind: LinkKind) -> &[T] {
+    table.get(kind.index()).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// Size of the intersection of two sorted, de-duplicated slices.
