@@ -1,6 +1,7 @@
 use super::*;
 use distillguard_features::fingerprint::Collector;
 use distillguard_features::signals::extract;
+use distillguard_model::time::{DAY, HOUR};
 use distillguard_model::Exchange;
 
 fn exchange(ts: i64, account: &str, prompt: &str, ip: &str, payment: Option<&str>) -> Exchange {
@@ -234,7 +235,7 @@ fn a_creation_hour_shared_by_hundreds_counts_less_than_one_shared_by_a_few() {
     }
     let mut accounts = population(&items);
     for a in &mut accounts {
-        a.stats.account_created = Some(0);
+        a.stats.account_created = Some(2 * HOUR + 17_000);
     }
     let mut keys: Vec<AccountKeys> = accounts
         .iter()
@@ -266,6 +267,35 @@ fn a_creation_hour_shared_by_hundreds_counts_less_than_one_shared_by_a_few() {
         (s - 0.49).abs() < 0.01,
         "a burst of 574 counts about half: {s}"
     );
+}
+
+#[test]
+fn a_creation_date_without_a_time_is_no_creation_burst() {
+    let mut items = Vec::new();
+    for acct in ["a", "b"] {
+        items.push(exchange(0, acct, "hello", "198.51.100.1", None));
+    }
+    let mut accounts = population(&items);
+    let keys_at = |accounts: &mut [AccountFingerprint], created: i64| -> Vec<usize> {
+        for a in accounts.iter_mut() {
+            a.stats.account_created = Some(created);
+        }
+        accounts
+            .iter()
+            .map(|a| AccountKeys::of(a, 600_000).keys(LinkKind::Creation).len())
+            .collect()
+    };
+    // Both created 2026-01-03, stored as a date: nothing says they were made together.
+    let midnight = 20_456 * DAY;
+    assert_eq!(keys_at(&mut accounts, midnight), vec![0, 0]);
+    // One millisecond later it is a real time, and the same hour links them.
+    assert_eq!(keys_at(&mut accounts, midnight + 1), vec![1, 1]);
+    let keys: Vec<AccountKeys> = accounts
+        .iter()
+        .map(|a| AccountKeys::of(a, 600_000))
+        .collect();
+    let pair = pair::compare(&keys[0], &keys[1], 1000.0);
+    assert_eq!(pair.support[LinkKind::Creation.index()], 1.0);
 }
 
 #[test]

@@ -5,9 +5,14 @@
 //! research, startup programmes). Classes sign up together too, so this is a weak link
 //! that only adds to others.
 //! Example: 30 `research` accounts created between 02:00 and 03:00 on one day.
+//!
+//! A creation time of exactly midnight UTC, to the millisecond, is read as a date
+//! without a time (legacy or back-filled records store only the day): it cannot show
+//! that two accounts were made in the same hour, so it gives no key. A real
+//! millisecond timestamp lands there once in 86.4 million.
 
 use distillguard_features::fingerprint::AccountStats;
-use distillguard_model::time::HOUR;
+use distillguard_model::time::{DAY, HOUR};
 
 pub const WEIGHT: f64 = 0.25;
 pub const NEED: usize = 1;
@@ -17,6 +22,9 @@ pub fn keys(stats: &AccountStats) -> Vec<u64> {
     let Some(created) = stats.account_created else {
         return Vec::new();
     };
+    if created.rem_euclid(DAY) == 0 {
+        return Vec::new();
+    }
     let pathway = stats
         .account_types
         .items
