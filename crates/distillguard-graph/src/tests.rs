@@ -226,21 +226,25 @@ fn rarity_counts_a_small_group_fully_and_a_common_key_little() {
     }
 }
 
-#[test]
-fn a_creation_hour_shared_by_hundreds_counts_less_than_one_shared_by_a_few() {
-    // Two accounts created in the same hour through the same pathway.
-    let mut items = Vec::new();
-    for acct in ["a", "b"] {
-        items.push(exchange(0, acct, "hello", "198.51.100.1", None));
-    }
+/// The keys of two accounts created at the same instant through the same pathway.
+fn two_accounts_created_at(created: i64) -> Vec<AccountKeys> {
+    let items: Vec<Exchange> = ["a", "b"]
+        .iter()
+        .map(|acct| exchange(0, acct, "hello", "198.51.100.1", None))
+        .collect();
     let mut accounts = population(&items);
     for a in &mut accounts {
-        a.stats.account_created = Some(2 * HOUR + 17_000);
+        a.stats.account_created = Some(created);
     }
-    let mut keys: Vec<AccountKeys> = accounts
+    accounts
         .iter()
         .map(|a| AccountKeys::of(a, 600_000))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_creation_hour_shared_by_hundreds_counts_less_than_one_shared_by_a_few() {
+    let mut keys = two_accounts_created_at(2 * HOUR + 17_000);
     let creation = keys[0].keys(LinkKind::Creation)[0];
     let support = |keys: &[AccountKeys]| {
         pair::compare(&keys[0], &keys[1], 1000.0).support[LinkKind::Creation.index()]
@@ -271,29 +275,20 @@ fn a_creation_hour_shared_by_hundreds_counts_less_than_one_shared_by_a_few() {
 
 #[test]
 fn a_creation_date_without_a_time_is_no_creation_burst() {
-    let mut items = Vec::new();
-    for acct in ["a", "b"] {
-        items.push(exchange(0, acct, "hello", "198.51.100.1", None));
-    }
-    let mut accounts = population(&items);
-    let keys_at = |accounts: &mut [AccountFingerprint], created: i64| -> Vec<usize> {
-        for a in accounts.iter_mut() {
-            a.stats.account_created = Some(created);
-        }
-        accounts
-            .iter()
-            .map(|a| AccountKeys::of(a, 600_000).keys(LinkKind::Creation).len())
+    let creation_keys = |keys: &[AccountKeys]| -> Vec<usize> {
+        keys.iter()
+            .map(|k| k.keys(LinkKind::Creation).len())
             .collect()
     };
     // Both created 2026-01-03, stored as a date: nothing says they were made together.
     let midnight = 20_456 * DAY;
-    assert_eq!(keys_at(&mut accounts, midnight), vec![0, 0]);
+    assert_eq!(
+        creation_keys(&two_accounts_created_at(midnight)),
+        vec![0, 0]
+    );
     // One millisecond later it is a real time, and the same hour links them.
-    assert_eq!(keys_at(&mut accounts, midnight + 1), vec![1, 1]);
-    let keys: Vec<AccountKeys> = accounts
-        .iter()
-        .map(|a| AccountKeys::of(a, 600_000))
-        .collect();
+    let keys = two_accounts_created_at(midnight + 1);
+    assert_eq!(creation_keys(&keys), vec![1, 1]);
     let pair = pair::compare(&keys[0], &keys[1], 1000.0);
     assert_eq!(pair.support[LinkKind::Creation.index()], 1.0);
 }
