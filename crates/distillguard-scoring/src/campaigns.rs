@@ -84,42 +84,161 @@ pub fn indicators(members: &[u32], accounts: &[AccountFingerprint]) -> ClusterIn
     }
 }
 
+/// How densely two groups of clusters must be linked to each other, against how densely
+/// the less cohesive of them is linked inside, to be one campaign (average linkage on the
+/// playbook links, scaled by cohesion). Merging on any one link (single linkage) chains
+/// two campaigns together once there are hundreds of clusters: a few cross pairs pass the
+/// playbook test by chance when the campaigns draw on similar templates. A fixed majority
+/// of pairs, on the other hand, splits a campaign whose paraphrased clusters are only
+/// loosely linked to each other. Chosen on development seeds only.
+pub const MIN_RELATIVE_LINKAGE: f64 = 0.25;
+
+/// Whether two clusters share one playbook; the template Jaccard when they do.
+fn playbook_link(a: &ClusterIndicators, b: &ClusterIndicators) -> Option<f64> {
+    let shared = a.templates.intersection(&b.templates).count();
+    let union = a.templates.len() + b.templates.len() - shared;
+    if union == 0 {
+        return None;
+    }
+    let jaccard = shared as f64 / union as f64;
+    (shared >= 2
+        && jaccard >= MIN_TEMPLATE_JACCARD
+        && cosine(&a.targets, &b.targets) >= MIN_TARGET_COSINE)
+        .then_some(jaccard)
+}
+
+/// Links between two groups: how many of their cluster pairs share a playbook, and the
+/// sum of those pairs' template Jaccard.
+#[derive(Debug, Clone, Copy, Default)]
+struct Linkage {
+    pairs: u32,
+    jaccard: f64,
+}
+
+/// A candidate merge of groups `a` < `b` (by their lowest cluster index), best first:
+/// the larger linked share relative to cohesion, then the larger mean Jaccard of the
+/// linked pairs, then the lower indices.
+#[derive(Debug)]
+struct Candidate {
+    relative: f64,
+    mean_jaccard: f64,
+    a: usize,
+    b: usize,
+    versions: (u32, u32),
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.relative
+            .total_cmp(&other.relative)
+            .then(self.mean_jaccard.total_cmp(&other.mean_jaccard))
+            .then(other.a.cmp(&self.a))
+            .then(other.b.cmp(&self.b))
+    }
+}
+
 /// Groups clusters (by index) into campaigns; returns, per campaign, its clusters in
 /// ascending order, campaigns ordered by their first cluster.
+///
+/// Two clusters are linked when they share a playbook (most of their templates and the
+/// same target mix). Groups then merge, best-linked first, while the share of linked
+/// cluster pairs between them is at least [`MIN_RELATIVE_LINKAGE`] times the share of
+/// linked pairs inside the less cohesive of the two (a single cluster counts as fully
+/// cohesive): a campaign's clusters come together, however loosely its paraphrased
+/// templates link them, and a few chance links between two campaigns do not join them.
 pub fn group(indicators: &[ClusterIndicators]) -> Vec<Vec<usize>> {
+    use std::collections::BinaryHeap;
     let n = indicators.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
+    // Group state, indexed by the group's lowest cluster index.
+    let mut size = vec![1u32; n];
+    let mut internal = vec![0u32; n];
+    let mut version = vec![0u32; n];
+    let mut merged_into: Vec<usize> = (0..n).collect();
+    let mut links: Vec<FxHashMap<usize, Linkage>> = vec![FxHashMap::default(); n];
+    let mut heap = BinaryHeap::new();
     for i in 0..n {
         for j in (i + 1)..n {
-            let a = &indicators[i];
-            let b = &indicators[j];
-            let shared = a.templates.intersection(&b.templates).count();
-            let union = a.templates.len() + b.templates.len() - shared;
-            let jaccard = if union == 0 {
-                0.0
-            } else {
-                shared as f64 / union as f64
-            };
-            let same = shared >= 2
-                && jaccard >= MIN_TEMPLATE_JACCARD
-                && cosine(&a.targets, &b.targets) >= MIN_TARGET_COSINE;
-            if same {
-                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                parent[ri.max(rj)] = ri.min(rj);
+            if let Some(jaccard) = playbook_link(&indicators[i], &indicators[j]) {
+                let l = Linkage { pairs: 1, jaccard };
+                links[i].insert(j, l);
+                links[j].insert(i, l);
+                heap.push(Candidate {
+                    relative: 1.0,
+                    mean_jaccard: jaccard,
+                    a: i,
+                    b: j,
+                    versions: (0, 0),
+                });
             }
         }
     }
+    while let Some(c) = heap.pop() {
+        let (a, b) = (c.a, c.b);
+        let stale =
+            merged_into[a] != a || merged_into[b] != b || (version[a], version[b]) != c.versions;
+        if stale {
+            continue;
+        }
+        // Merge b into a (a < b keeps the lowest index as the group's name).
+        merged_into[b] = a;
+        let between = links[a].remove(&b).map_or(0, |l| l.pairs);
+        internal[a] += internal[b] + between;
+        size[a] += size[b];
+        version[a] += 1;
+        let absorbed = std::mem::take(&mut links[b]);
+        for (other, l) in absorbed {
+            if other == a {
+                continue;
+            }
+            links[other].remove(&b);
+            let total = links[a].entry(other).or_default();
+            total.pairs += l.pairs;
+            total.jaccard += l.jaccard;
+            let total = *total;
+            links[other].insert(a, total);
+        }
+        let density = |g: usize| {
+            if size[g] < 2 {
+                1.0
+            } else {
+                f64::from(internal[g]) / (f64::from(size[g]) * f64::from(size[g] - 1) / 2.0)
+            }
+        };
+        for (&other, l) in &links[a] {
+            let share = f64::from(l.pairs) / (f64::from(size[a]) * f64::from(size[other]));
+            let cohesion = density(a).min(density(other));
+            if share >= MIN_RELATIVE_LINKAGE * cohesion {
+                let (x, y) = (a.min(other), a.max(other));
+                heap.push(Candidate {
+                    relative: share / cohesion,
+                    mean_jaccard: l.jaccard / f64::from(l.pairs),
+                    a: x,
+                    b: y,
+                    versions: (version[x], version[y]),
+                });
+            }
+        }
+    }
+    let root = |mut x: usize| {
+        while merged_into[x] != x {
+            x = merged_into[x];
+        }
+        x
+    };
     let mut groups: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for i in 0..n {
-        let root = find(&mut parent, i);
-        groups.entry(root).or_default().push(i);
+        groups.entry(root(i)).or_default().push(i);
     }
     let mut out: Vec<Vec<usize>> = groups.into_values().collect();
     out.sort_by_key(|g| g[0]);
@@ -188,6 +307,107 @@ mod tests {
             ind(&[77, 2, 3, 4, 5, 6], &[]),
         ]);
         assert_eq!(groups, vec![vec![0, 1], vec![2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn one_chance_link_between_two_campaigns_does_not_join_them() {
+        // Four clusters per campaign, all linked within their campaign; one cluster of
+        // each holds two of the other campaign's templates, which links that one pair.
+        let a = [1, 2, 3, 4];
+        let b = [11, 12, 13, 14];
+        let groups = group(&[
+            ind(&a, &[]),
+            ind(&a, &[]),
+            ind(&a, &[]),
+            ind(&[1, 2, 3, 4, 11, 12], &[]),
+            ind(&[11, 12, 13, 14, 1, 2], &[]),
+            ind(&b, &[]),
+            ind(&b, &[]),
+            ind(&b, &[]),
+        ]);
+        assert!(playbook_link(
+            &ind(&[1, 2, 3, 4, 11, 12], &[]),
+            &ind(&[11, 12, 13, 14, 1, 2], &[])
+        )
+        .is_some());
+        assert_eq!(groups, vec![vec![0, 1, 2, 3], vec![4, 5, 6, 7]]);
+    }
+
+    #[test]
+    fn a_cluster_joins_a_campaign_when_linked_a_quarter_as_densely_as_its_clusters_are() {
+        // Five clusters, every pair linked (any two share 4 of 6 templates): cohesion 1.
+        let campaign = [
+            ind(&[1, 2, 3, 4, 5], &[]),
+            ind(&[1, 2, 3, 4, 6], &[]),
+            ind(&[1, 2, 3, 5, 6], &[]),
+            ind(&[2, 3, 4, 5, 6], &[]),
+            ind(&[1, 2, 4, 5, 6], &[]),
+        ];
+        // Linked to the first of them only.
+        let outsider = ind(&[1, 3, 4, 5, 7, 8], &[]);
+        let links = campaign
+            .iter()
+            .filter(|c| playbook_link(&outsider, c).is_some())
+            .count();
+        assert_eq!(links, 1);
+
+        // One link in four pairs (a quarter): it joins.
+        let mut four: Vec<ClusterIndicators> = campaign[..4].iter().map(copy).collect();
+        four.push(copy(&outsider));
+        assert_eq!(group(&four), vec![vec![0, 1, 2, 3, 4]]);
+        // One link in five pairs: it stays apart.
+        let mut five: Vec<ClusterIndicators> = campaign.iter().map(copy).collect();
+        five.push(outsider);
+        assert_eq!(group(&five), vec![vec![0, 1, 2, 3, 4], vec![5]]);
+    }
+
+    #[test]
+    fn two_cohesive_groups_join_when_a_third_of_their_pairs_are_linked_not_two_ninths() {
+        // Two groups of three clusters, every pair inside each linked (cohesion 1).
+        let left = [
+            ind(&[1, 2, 3, 4, 5], &[]),
+            ind(&[1, 2, 3, 4, 6], &[]),
+            ind(&[1, 2, 3, 5, 6], &[]),
+        ];
+        let three_links = [
+            ind(&[1, 3, 6, 7, 10], &[]),
+            ind(&[1, 2, 3, 6, 10], &[]),
+            ind(&[1, 3, 5, 6, 10], &[]),
+        ];
+        let two_links = [
+            ind(&[1, 2, 5, 9, 11], &[]),
+            ind(&[1, 2, 3, 5, 11], &[]),
+            ind(&[2, 3, 5, 9, 11], &[]),
+        ];
+        let linked = |a: &[ClusterIndicators], b: &[ClusterIndicators]| {
+            a.iter()
+                .flat_map(|x| b.iter().map(move |y| playbook_link(x, y).is_some()))
+                .filter(|&l| l)
+                .count()
+        };
+        for group in [&left, &three_links, &two_links] {
+            assert_eq!(
+                linked(group, group),
+                9,
+                "every pair inside a group is linked"
+            );
+        }
+        assert_eq!(linked(&left, &three_links), 3);
+        assert_eq!(linked(&left, &two_links), 2);
+
+        let joined: Vec<ClusterIndicators> = left.iter().chain(&three_links).map(copy).collect();
+        assert_eq!(group(&joined), vec![vec![0, 1, 2, 3, 4, 5]]);
+        let apart: Vec<ClusterIndicators> = left.iter().chain(&two_links).map(copy).collect();
+        assert_eq!(group(&apart), vec![vec![0, 1, 2], vec![3, 4, 5]]);
+    }
+
+    fn copy(c: &ClusterIndicators) -> ClusterIndicators {
+        ClusterIndicators {
+            templates: c.templates.clone(),
+            payments: c.payments.clone(),
+            clients: c.clients.clone(),
+            targets: c.targets,
+        }
     }
 
     #[test]
