@@ -142,12 +142,18 @@ pub fn report(p: Parts<'_>) -> Report {
         .map(|group| {
             format!(
                 "cp-{}",
-                short_hash(group.iter().map(|&g| ids[attack_clusters[g]].clone()))
+                short_hash(
+                    group
+                        .clusters
+                        .iter()
+                        .map(|&g| ids[attack_clusters[g]].clone()),
+                )
             )
         })
         .collect();
     for (gi, group) in groups.iter().enumerate() {
-        let cluster_indices: Vec<usize> = group.iter().map(|&g| attack_clusters[g]).collect();
+        let cluster_indices: Vec<usize> =
+            group.clusters.iter().map(|&g| attack_clusters[g]).collect();
         let members: Vec<u32> = cluster_indices
             .iter()
             .flat_map(|&ci| reported[ci].members.iter().copied())
@@ -159,11 +165,20 @@ pub fn report(p: Parts<'_>) -> Report {
             .map(|&m| accounts[m as usize].stats.exchanges)
             .sum();
         let (models, timeline) = model_traffic(&members, p.population, &id);
+        let grouped_by = if group.clusters.len() < 2 {
+            String::from("one cluster with its own playbook")
+        } else {
+            format!(
+                "grouped because they share one playbook: {} of their {} cluster pairs have most of their prompt templates and the same mix of target capabilities in common",
+                group.linked_pairs,
+                group.pairs()
+            )
+        };
         let mut evidence = vec![Evidence::new(
             "campaign_clusters",
             cluster_ids.len() as f64,
             format!(
-                "{} cluster(s) of {} accounts in all, grouped because they share one playbook: most of their prompt templates and the same mix of target capabilities",
+                "{} cluster(s) of {} accounts in all, {grouped_by}",
                 cluster_ids.len(),
                 members.len()
             ),
@@ -176,7 +191,8 @@ pub fn report(p: Parts<'_>) -> Report {
             ));
         }
         for (other, other_group) in groups.iter().enumerate() {
-            let shared = campaigns::shared_payments(&indicators, group, other_group);
+            let shared =
+                campaigns::shared_payments(&indicators, &group.clusters, &other_group.clusters);
             if other != gi && shared > 0 {
                 evidence.push(Evidence::new(
                     "shared_operator",

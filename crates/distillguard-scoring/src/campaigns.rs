@@ -148,8 +148,23 @@ impl Ord for Candidate {
     }
 }
 
-/// Groups clusters (by index) into campaigns; returns, per campaign, its clusters in
-/// ascending order, campaigns ordered by their first cluster.
+/// One campaign as grouped: its clusters (indices, ascending) and how many pairs of them
+/// share a playbook, for the evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouped {
+    pub clusters: Vec<usize>,
+    pub linked_pairs: u32,
+}
+
+impl Grouped {
+    /// Pairs of clusters in the campaign.
+    pub fn pairs(&self) -> u64 {
+        let k = self.clusters.len() as u64;
+        k * k.saturating_sub(1) / 2
+    }
+}
+
+/// Groups clusters (by index) into campaigns, ordered by their first cluster.
 ///
 /// Two clusters are linked when they share a playbook (most of their templates and the
 /// same target mix). Groups then merge, best-linked first, while the share of linked
@@ -157,7 +172,7 @@ impl Ord for Candidate {
 /// linked pairs inside the less cohesive of the two (a single cluster counts as fully
 /// cohesive): a campaign's clusters come together, however loosely its paraphrased
 /// templates link them, and a few chance links between two campaigns do not join them.
-pub fn group(indicators: &[ClusterIndicators]) -> Vec<Vec<usize>> {
+pub fn group(indicators: &[ClusterIndicators]) -> Vec<Grouped> {
     use std::collections::BinaryHeap;
     let n = indicators.len();
     // Group state, indexed by the group's lowest cluster index.
@@ -240,8 +255,14 @@ pub fn group(indicators: &[ClusterIndicators]) -> Vec<Vec<usize>> {
     for i in 0..n {
         groups.entry(root(i)).or_default().push(i);
     }
-    let mut out: Vec<Vec<usize>> = groups.into_values().collect();
-    out.sort_by_key(|g| g[0]);
+    let mut out: Vec<Grouped> = groups
+        .into_iter()
+        .map(|(root, clusters)| Grouped {
+            clusters,
+            linked_pairs: internal[root],
+        })
+        .collect();
+    out.sort_by_key(|g| g.clusters[0]);
     out
 }
 
@@ -288,6 +309,11 @@ pub fn targets(members: &[u32], accounts: &[AccountFingerprint]) -> Vec<String> 
 mod tests {
     use super::*;
 
+    /// The clusters of each campaign.
+    fn grouped(indicators: &[ClusterIndicators]) -> Vec<Vec<usize>> {
+        group(indicators).into_iter().map(|g| g.clusters).collect()
+    }
+
     fn ind(templates: &[u64], payments: &[u64]) -> ClusterIndicators {
         ClusterIndicators {
             templates: templates.iter().copied().collect(),
@@ -299,7 +325,7 @@ mod tests {
 
     #[test]
     fn clusters_sharing_a_playbook_are_one_campaign_and_shared_payment_is_not_enough() {
-        let groups = group(&[
+        let groups = grouped(&[
             ind(&[1, 2, 3], &[]),
             ind(&[2, 3], &[]),
             ind(&[9], &[50]),
@@ -315,7 +341,7 @@ mod tests {
         // each holds two of the other campaign's templates, which links that one pair.
         let a = [1, 2, 3, 4];
         let b = [11, 12, 13, 14];
-        let groups = group(&[
+        let groups = grouped(&[
             ind(&a, &[]),
             ind(&a, &[]),
             ind(&a, &[]),
@@ -354,11 +380,11 @@ mod tests {
         // One link in four pairs (a quarter): it joins.
         let mut four: Vec<ClusterIndicators> = campaign[..4].iter().map(copy).collect();
         four.push(copy(&outsider));
-        assert_eq!(group(&four), vec![vec![0, 1, 2, 3, 4]]);
+        assert_eq!(grouped(&four), vec![vec![0, 1, 2, 3, 4]]);
         // One link in five pairs: it stays apart.
         let mut five: Vec<ClusterIndicators> = campaign.iter().map(copy).collect();
         five.push(outsider);
-        assert_eq!(group(&five), vec![vec![0, 1, 2, 3, 4], vec![5]]);
+        assert_eq!(grouped(&five), vec![vec![0, 1, 2, 3, 4], vec![5]]);
     }
 
     #[test]
@@ -396,9 +422,12 @@ mod tests {
         assert_eq!(linked(&left, &two_links), 2);
 
         let joined: Vec<ClusterIndicators> = left.iter().chain(&three_links).map(copy).collect();
-        assert_eq!(group(&joined), vec![vec![0, 1, 2, 3, 4, 5]]);
+        assert_eq!(grouped(&joined), vec![vec![0, 1, 2, 3, 4, 5]]);
+        // 3 + 3 pairs inside the two groups and 3 between them, of 15.
+        let campaign = &group(&joined)[0];
+        assert_eq!((campaign.linked_pairs, campaign.pairs()), (9, 15));
         let apart: Vec<ClusterIndicators> = left.iter().chain(&two_links).map(copy).collect();
-        assert_eq!(group(&apart), vec![vec![0, 1, 2], vec![3, 4, 5]]);
+        assert_eq!(grouped(&apart), vec![vec![0, 1, 2], vec![3, 4, 5]]);
     }
 
     fn copy(c: &ClusterIndicators) -> ClusterIndicators {
@@ -416,7 +445,7 @@ mod tests {
         coding.targets[Capability::Coding.index()] = 100.0;
         let mut vision = ind(&[1, 2, 3], &[]);
         vision.targets[Capability::Vision.index()] = 100.0;
-        assert_eq!(group(&[coding, vision]), vec![vec![0], vec![1]]);
+        assert_eq!(grouped(&[coding, vision]), vec![vec![0], vec![1]]);
     }
 
     #[test]
