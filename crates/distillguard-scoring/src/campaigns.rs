@@ -94,16 +94,45 @@ pub fn indicators(members: &[u32], accounts: &[AccountFingerprint]) -> ClusterIn
 pub const MIN_RELATIVE_LINKAGE: f64 = 0.25;
 
 /// Whether two clusters share one playbook; the template Jaccard when they do.
+#[cfg(test)]
 fn playbook_link(a: &ClusterIndicators, b: &ClusterIndicators) -> Option<f64> {
-    let shared = a.templates.intersection(&b.templates).count();
-    let union = a.templates.len() + b.templates.len() - shared;
-    if union == 0 {
+    let sorted = |c: &ClusterIndicators| {
+        let mut t: Vec<u64> = c.templates.iter().copied().collect();
+        t.sort_unstable();
+        t
+    };
+    link(&sorted(a), &sorted(b), &a.targets, &b.targets)
+}
+
+/// The playbook test on two clusters' template sets (sorted, without repeats) and target
+/// mixes: the template Jaccard when they pass.
+fn link(
+    a: &[u64],
+    b: &[u64],
+    targets_a: &[f64; Capability::COUNT],
+    targets_b: &[f64; Capability::COUNT],
+) -> Option<f64> {
+    let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
+    // The Jaccard is at most small / large: most pairs end here.
+    if large == 0 || (small as f64) < MIN_TEMPLATE_JACCARD * large as f64 {
         return None;
     }
-    let jaccard = shared as f64 / union as f64;
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let jaccard = shared as f64 / (a.len() + b.len() - shared) as f64;
     (shared >= 2
         && jaccard >= MIN_TEMPLATE_JACCARD
-        && cosine(&a.targets, &b.targets) >= MIN_TARGET_COSINE)
+        && cosine(targets_a, targets_b) >= MIN_TARGET_COSINE)
         .then_some(jaccard)
 }
 
@@ -182,9 +211,18 @@ pub fn group(indicators: &[ClusterIndicators]) -> Vec<Grouped> {
     let mut merged_into: Vec<usize> = (0..n).collect();
     let mut links: Vec<FxHashMap<usize, Linkage>> = vec![FxHashMap::default(); n];
     let mut heap = BinaryHeap::new();
+    let templates: Vec<Vec<u64>> = indicators
+        .iter()
+        .map(|c| {
+            let mut t: Vec<u64> = c.templates.iter().copied().collect();
+            t.sort_unstable();
+            t
+        })
+        .collect();
     for i in 0..n {
         for j in (i + 1)..n {
-            if let Some(jaccard) = playbook_link(&indicators[i], &indicators[j]) {
+            let (a, b) = (&indicators[i], &indicators[j]);
+            if let Some(jaccard) = link(&templates[i], &templates[j], &a.targets, &b.targets) {
                 let l = Linkage { pairs: 1, jaccard };
                 links[i].insert(j, l);
                 links[j].insert(i, l);
