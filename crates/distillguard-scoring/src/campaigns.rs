@@ -8,7 +8,7 @@
 //! reported as evidence on both, not merged.
 
 use distillguard_features::fingerprint::AccountFingerprint;
-use distillguard_graph::links;
+use distillguard_graph::{keys, links};
 use distillguard_model::Capability;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -22,7 +22,7 @@ pub const MIN_TEMPLATE_JACCARD: f64 = 0.5;
 pub const MIN_TARGET_COSINE: f64 = 0.8;
 
 /// Indicators of one cluster that other clusters of its campaign would share.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ClusterIndicators {
     pub templates: FxHashSet<u64>,
     pub payments: FxHashSet<u64>,
@@ -93,15 +93,22 @@ pub fn indicators(members: &[u32], accounts: &[AccountFingerprint]) -> ClusterIn
 /// loosely linked to each other. Chosen on development seeds only.
 pub const MIN_RELATIVE_LINKAGE: f64 = 0.25;
 
+/// A cluster's templates, sorted, for [`link`].
+fn sorted_templates(c: &ClusterIndicators) -> Vec<u64> {
+    let mut t: Vec<u64> = c.templates.iter().copied().collect();
+    t.sort_unstable();
+    t
+}
+
 /// Whether two clusters share one playbook; the template Jaccard when they do.
 #[cfg(test)]
 fn playbook_link(a: &ClusterIndicators, b: &ClusterIndicators) -> Option<f64> {
-    let sorted = |c: &ClusterIndicators| {
-        let mut t: Vec<u64> = c.templates.iter().copied().collect();
-        t.sort_unstable();
-        t
-    };
-    link(&sorted(a), &sorted(b), &a.targets, &b.targets)
+    link(
+        &sorted_templates(a),
+        &sorted_templates(b),
+        &a.targets,
+        &b.targets,
+    )
 }
 
 /// The playbook test on two clusters' template sets (sorted, without repeats) and target
@@ -117,18 +124,7 @@ fn link(
     if large == 0 || (small as f64) < MIN_TEMPLATE_JACCARD * large as f64 {
         return None;
     }
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let shared = keys::intersection_len(a, b);
     let jaccard = shared as f64 / (a.len() + b.len() - shared) as f64;
     (shared >= 2
         && jaccard >= MIN_TEMPLATE_JACCARD
@@ -209,23 +205,16 @@ pub fn group(indicators: &[ClusterIndicators]) -> Vec<Grouped> {
     let mut internal = vec![0u32; n];
     let mut version = vec![0u32; n];
     let mut merged_into: Vec<usize> = (0..n).collect();
-    let mut links: Vec<FxHashMap<usize, Linkage>> = vec![FxHashMap::default(); n];
+    let mut linkage: Vec<FxHashMap<usize, Linkage>> = vec![FxHashMap::default(); n];
     let mut heap = BinaryHeap::new();
-    let templates: Vec<Vec<u64>> = indicators
-        .iter()
-        .map(|c| {
-            let mut t: Vec<u64> = c.templates.iter().copied().collect();
-            t.sort_unstable();
-            t
-        })
-        .collect();
+    let templates: Vec<Vec<u64>> = indicators.iter().map(sorted_templates).collect();
     for i in 0..n {
         for j in (i + 1)..n {
             let (a, b) = (&indicators[i], &indicators[j]);
             if let Some(jaccard) = link(&templates[i], &templates[j], &a.targets, &b.targets) {
                 let l = Linkage { pairs: 1, jaccard };
-                links[i].insert(j, l);
-                links[j].insert(i, l);
+                linkage[i].insert(j, l);
+                linkage[j].insert(i, l);
                 heap.push(Candidate {
                     relative: 1.0,
                     mean_jaccard: jaccard,
@@ -245,21 +234,21 @@ pub fn group(indicators: &[ClusterIndicators]) -> Vec<Grouped> {
         }
         // Merge b into a (a < b keeps the lowest index as the group's name).
         merged_into[b] = a;
-        let between = links[a].remove(&b).map_or(0, |l| l.pairs);
+        let between = linkage[a].remove(&b).map_or(0, |l| l.pairs);
         internal[a] += internal[b] + between;
         size[a] += size[b];
         version[a] += 1;
-        let absorbed = std::mem::take(&mut links[b]);
+        let absorbed = std::mem::take(&mut linkage[b]);
         for (other, l) in absorbed {
             if other == a {
                 continue;
             }
-            links[other].remove(&b);
-            let total = links[a].entry(other).or_default();
+            linkage[other].remove(&b);
+            let total = linkage[a].entry(other).or_default();
             total.pairs += l.pairs;
             total.jaccard += l.jaccard;
             let total = *total;
-            links[other].insert(a, total);
+            linkage[other].insert(a, total);
         }
         let density = |g: usize| {
             if size[g] < 2 {
@@ -268,7 +257,7 @@ pub fn group(indicators: &[ClusterIndicators]) -> Vec<Grouped> {
                 f64::from(internal[g]) / (f64::from(size[g]) * f64::from(size[g] - 1) / 2.0)
             }
         };
-        for (&other, l) in &links[a] {
+        for (&other, l) in &linkage[a] {
             let share = f64::from(l.pairs) / (f64::from(size[a]) * f64::from(size[other]));
             let cohesion = density(a).min(density(other));
             if share >= MIN_RELATIVE_LINKAGE * cohesion {
@@ -399,14 +388,8 @@ mod tests {
 
     #[test]
     fn a_cluster_joins_a_campaign_when_linked_a_quarter_as_densely_as_its_clusters_are() {
-        // Five clusters, every pair linked (any two share 4 of 6 templates): cohesion 1.
-        let campaign = [
-            ind(&[1, 2, 3, 4, 5], &[]),
-            ind(&[1, 2, 3, 4, 6], &[]),
-            ind(&[1, 2, 3, 5, 6], &[]),
-            ind(&[2, 3, 4, 5, 6], &[]),
-            ind(&[1, 2, 4, 5, 6], &[]),
-        ];
+        // Five clusters, every pair linked: cohesion 1.
+        let campaign = fully_linked(5);
         // Linked to the first of them only.
         let outsider = ind(&[1, 3, 4, 5, 7, 8], &[]);
         let links = campaign
@@ -416,11 +399,11 @@ mod tests {
         assert_eq!(links, 1);
 
         // One link in four pairs (a quarter): it joins.
-        let mut four: Vec<ClusterIndicators> = campaign[..4].iter().map(copy).collect();
-        four.push(copy(&outsider));
+        let mut four = fully_linked(4);
+        four.push(outsider.clone());
         assert_eq!(grouped(&four), vec![vec![0, 1, 2, 3, 4]]);
         // One link in five pairs: it stays apart.
-        let mut five: Vec<ClusterIndicators> = campaign.iter().map(copy).collect();
+        let mut five = campaign;
         five.push(outsider);
         assert_eq!(grouped(&five), vec![vec![0, 1, 2, 3, 4], vec![5]]);
     }
@@ -428,11 +411,7 @@ mod tests {
     #[test]
     fn two_cohesive_groups_join_when_a_third_of_their_pairs_are_linked_not_two_ninths() {
         // Two groups of three clusters, every pair inside each linked (cohesion 1).
-        let left = [
-            ind(&[1, 2, 3, 4, 5], &[]),
-            ind(&[1, 2, 3, 4, 6], &[]),
-            ind(&[1, 2, 3, 5, 6], &[]),
-        ];
+        let left = fully_linked(3);
         let three_links = [
             ind(&[1, 3, 6, 7, 10], &[]),
             ind(&[1, 2, 3, 6, 10], &[]),
@@ -449,7 +428,7 @@ mod tests {
                 .filter(|&l| l)
                 .count()
         };
-        for group in [&left, &three_links, &two_links] {
+        for group in [&left[..], &three_links, &two_links] {
             assert_eq!(
                 linked(group, group),
                 9,
@@ -459,22 +438,28 @@ mod tests {
         assert_eq!(linked(&left, &three_links), 3);
         assert_eq!(linked(&left, &two_links), 2);
 
-        let joined: Vec<ClusterIndicators> = left.iter().chain(&three_links).map(copy).collect();
+        let joined: Vec<ClusterIndicators> = left.iter().chain(&three_links).cloned().collect();
         assert_eq!(grouped(&joined), vec![vec![0, 1, 2, 3, 4, 5]]);
         // 3 + 3 pairs inside the two groups and 3 between them, of 15.
         let campaign = &group(&joined)[0];
         assert_eq!((campaign.linked_pairs, campaign.pairs()), (9, 15));
-        let apart: Vec<ClusterIndicators> = left.iter().chain(&two_links).map(copy).collect();
+        let apart: Vec<ClusterIndicators> = left.iter().chain(&two_links).cloned().collect();
         assert_eq!(grouped(&apart), vec![vec![0, 1, 2], vec![3, 4, 5]]);
     }
 
-    fn copy(c: &ClusterIndicators) -> ClusterIndicators {
-        ClusterIndicators {
-            templates: c.templates.clone(),
-            payments: c.payments.clone(),
-            clients: c.clients.clone(),
-            targets: c.targets,
-        }
+    /// `k` (up to 5) clusters, every pair linked: any two share 4 of 6 templates.
+    fn fully_linked(k: usize) -> Vec<ClusterIndicators> {
+        [
+            [1, 2, 3, 4, 5],
+            [1, 2, 3, 4, 6],
+            [1, 2, 3, 5, 6],
+            [2, 3, 4, 5, 6],
+            [1, 2, 4, 5, 6],
+        ]
+        .iter()
+        .take(k)
+        .map(|t| ind(t, &[]))
+        .collect()
     }
 
     #[test]
