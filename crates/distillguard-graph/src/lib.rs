@@ -61,7 +61,6 @@ pub struct AccountGraph {
 
 /// Builds the graph over `accounts`.
 pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGraph {
-    let time_range = time_range(accounts);
     let mut keys: Vec<AccountKeys> = accounts
         .par_iter()
         .map(|a| AccountKeys::of(a, config.sync_bucket_ms))
@@ -70,11 +69,10 @@ pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGr
     let active = accounts.iter().filter(|a| a.stats.exchanges > 0).count();
     keys.par_iter_mut()
         .for_each(|k| k.weigh(&key_stats, active));
-    let buckets_total = ((time_range.1 - time_range.0) / config.sync_bucket_ms).max(1) as f64;
     let mut edges: Vec<Edge> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
-            let evidence = pair::compare(&keys[a as usize], &keys[b as usize], buckets_total);
+            let evidence = pair::compare(&keys[a as usize], &keys[b as usize]);
             evidence
                 .is_edge(config.edge_threshold)
                 .then_some(Edge { a, b, evidence })
@@ -86,22 +84,6 @@ pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGr
         key_stats,
         candidate_pairs: candidates.len(),
     }
-}
-
-fn time_range(accounts: &[AccountFingerprint]) -> (i64, i64) {
-    let first = accounts
-        .iter()
-        .filter(|a| a.stats.exchanges > 0)
-        .map(|a| a.stats.first_ts)
-        .min()
-        .unwrap_or(0);
-    let last = accounts
-        .iter()
-        .filter(|a| a.stats.exchanges > 0)
-        .map(|a| a.stats.last_ts)
-        .max()
-        .unwrap_or(0);
-    (first, last.max(first))
 }
 
 /// Candidate pairs: accounts sharing any key of any kind, chained in a fixed order.

@@ -77,7 +77,7 @@ pub struct Edge {
 }
 
 /// Compares two accounts over every kind.
-pub fn compare(a: &AccountKeys, b: &AccountKeys, buckets_total: f64) -> PairEvidence {
+pub fn compare(a: &AccountKeys, b: &AccountKeys) -> PairEvidence {
     let mut shared = [0u16; LinkKind::ALL.len()];
     let mut support = [0f32; LinkKind::ALL.len()];
     for kind in LinkKind::KEYED {
@@ -90,7 +90,7 @@ pub fn compare(a: &AccountKeys, b: &AccountKeys, buckets_total: f64) -> PairEvid
         shared[kind.index()] = u16::try_from(n).unwrap_or(u16::MAX);
         support[kind.index()] = sum;
     }
-    let (sync, lift) = sync::strength(&a.buckets, &b.buckets, buckets_total);
+    let (sync, lift) = sync::strength(&a.buckets, &b.buckets);
     PairEvidence {
         shared,
         support,

@@ -77,10 +77,29 @@ fn template_plus_address_reuse_links_a_hydra() {
 fn sync_needs_lift_not_just_overlap() {
     // Two always-on accounts overlap everywhere: lift ~1, no synchrony.
     let all: Vec<u32> = (0..1000).collect();
-    assert_eq!(links::sync::strength(&all, &all, 1000.0).0, 0.0);
+    assert_eq!(links::sync::strength(&all, &all).0, 0.0);
     // Two accounts switching on together in 50 of 1000 buckets: strong.
     let burst: Vec<u32> = (0..1000).filter(|b| b % 20 == 0).collect();
-    assert!(links::sync::strength(&burst, &burst, 1000.0).0 > 0.99);
+    assert!(links::sync::strength(&burst, &burst).0 > 0.99);
+}
+
+#[test]
+fn sync_compares_within_the_span_both_were_active() {
+    // Two always-on back-ends that both started in the last fifth of the log share
+    // those days, not a schedule: busy in 70% of their buckets each, independently.
+    let busy = |seed: u32| -> Vec<u32> {
+        (800u32..1000)
+            .filter(|&b| (b.wrapping_mul(2_654_435_761) ^ seed).rotate_left(7) % 10 < 7)
+            .collect()
+    };
+    let (a, b) = (busy(1), busy(99));
+    let (strength, lift) = links::sync::strength(&a, &b);
+    assert_eq!(strength, 0.0, "lift {lift}");
+    assert!(lift < 1.5, "lift {lift}");
+    // The same accounts switching on together every 20th bucket of that span are
+    // synchronised.
+    let lockstep: Vec<u32> = (800..1000).filter(|b| b % 20 < 2).collect();
+    assert!(links::sync::strength(&lockstep, &lockstep).0 > 0.99);
 }
 
 #[test]
@@ -190,7 +209,7 @@ fn network_evidence(days: i64, ip: impl Fn(i64) -> String) -> PairEvidence {
         .iter()
         .map(|a| AccountKeys::of(a, 600_000))
         .collect();
-    pair::compare(&keys[0], &keys[1], 1000.0)
+    pair::compare(&keys[0], &keys[1])
 }
 
 #[test]
@@ -247,7 +266,7 @@ fn a_creation_hour_shared_by_hundreds_counts_less_than_one_shared_by_a_few() {
     let mut keys = two_accounts_created_at(2 * HOUR + 17_000);
     let creation = keys[0].keys(LinkKind::Creation)[0];
     let support = |keys: &[AccountKeys]| {
-        pair::compare(&keys[0], &keys[1], 1000.0).support[LinkKind::Creation.index()]
+        pair::compare(&keys[0], &keys[1]).support[LinkKind::Creation.index()]
     };
     assert_eq!(support(&keys), 1.0, "unweighed keys count fully");
 
@@ -289,7 +308,7 @@ fn a_creation_date_without_a_time_is_no_creation_burst() {
     // One millisecond later it is a real time, and the same hour links them.
     let keys = two_accounts_created_at(midnight + 1);
     assert_eq!(creation_keys(&keys), vec![1, 1]);
-    let pair = pair::compare(&keys[0], &keys[1], 1000.0);
+    let pair = pair::compare(&keys[0], &keys[1]);
     assert_eq!(pair.support[LinkKind::Creation.index()], 1.0);
 }
 
