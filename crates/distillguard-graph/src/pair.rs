@@ -31,8 +31,10 @@ impl PairEvidence {
     }
 
     /// Strength of the kinds that show control of the accounts themselves (how they
-    /// pay, where they connect from, when they were made, when they run), as opposed to
-    /// what software they run (templates, system prompts, tool schemas, client strings).
+    /// pay, where they connect from, when they run), as opposed to what software they
+    /// run (templates, system prompts, tool schemas, client strings) and when they were
+    /// made (a creation burst adds weight, but among 200,000 accounts some strangers
+    /// sign up in a campaign's burst hour through the same pathway).
     pub fn control(&self) -> f64 {
         LinkKind::ALL
             .into_iter()

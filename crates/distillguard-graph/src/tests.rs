@@ -122,6 +122,29 @@ fn shared_software_alone_is_not_common_control() {
 }
 
 #[test]
+fn a_creation_burst_adds_to_an_edge_but_never_makes_one() {
+    use crate::pair::PairEvidence;
+    // Same template frames, same client, signed up in the same hour through the same
+    // pathway: a coding-agent user who joined in a campaign's burst hour. 1.1 in all,
+    // but nothing about how they pay, connect or run.
+    let mut pair = PairEvidence::default();
+    for (kind, support) in [
+        (LinkKind::Template, 2.0),
+        (LinkKind::Client, 1.0),
+        (LinkKind::Creation, 1.0),
+    ] {
+        pair.shared[kind.index()] = support as u16;
+        pair.support[kind.index()] = support;
+    }
+    assert!(pair.weight() >= 1.0, "{}", pair.weight());
+    assert!(!pair.is_edge(1.0));
+    // With a shared network place besides, the burst completes an edge.
+    pair.shared[LinkKind::Ip.index()] = 1;
+    pair.support[LinkKind::Ip.index()] = 1.0;
+    assert!(pair.is_edge(1.0));
+}
+
+#[test]
 fn two_dense_groups_bridged_by_one_link_come_apart() {
     use crate::pair::{Edge, PairEvidence};
     let strong = PairEvidence {

@@ -2,8 +2,10 @@
 //! pathway.
 //!
 //! Why: operators register accounts in batches through the easiest pathway (education,
-//! research, startup programmes). Classes sign up together too, so this is a weak link
-//! that only adds to others.
+//! research, startup programmes). Classes sign up together too, and in a large
+//! population strangers sign up in a campaign's burst hour through the same pathway by
+//! chance, so this is a weak link that only adds to others: it is not control evidence
+//! of its own (an edge still needs payment, network or timing; see `pair`).
 //! Example: 30 `research` accounts created between 02:00 and 03:00 on one day.
 //!
 //! A creation time of exactly midnight UTC, to the millisecond, is read as a date

@@ -121,16 +121,14 @@ impl LinkKind {
         matches!(self, LinkKind::Ip | LinkKind::Subnet)
     }
 
-    /// Kinds that show control of the accounts (payment, network, creation, timing);
-    /// the others show shared software or content.
+    /// Kinds that show control of the accounts (payment, network, timing); the others
+    /// show shared software or content, or, for the creation burst, a coincidence that
+    /// a large population makes by chance (see `links::creation`), which adds to an
+    /// edge but never makes one.
     pub fn is_control(self) -> bool {
         matches!(
             self,
-            LinkKind::Payment
-                | LinkKind::Ip
-                | LinkKind::Subnet
-                | LinkKind::Creation
-                | LinkKind::Sync
+            LinkKind::Payment | LinkKind::Ip | LinkKind::Subnet | LinkKind::Sync
         )
     }
 }
