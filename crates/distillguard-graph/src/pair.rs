@@ -4,6 +4,11 @@
 use crate::keys::{intersection_len, weighted_intersection, AccountKeys};
 use crate::links::{sync, LinkKind};
 
+/// Share of an edge's threshold that must be control evidence: one shared address, or
+/// a quarter of a payment instrument. A shared cloud subnet alone (one place of the
+/// three a subnet link needs) is not: services in one cloud network share it.
+pub const MIN_CONTROL_SHARE: f64 = 0.25;
+
 /// What two accounts share.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct PairEvidence {
@@ -47,7 +52,7 @@ impl PairEvidence {
     /// many independent companies build on one framework (same template, system prompt
     /// and tool schema), which is shared software, not common control.
     pub fn is_edge(&self, threshold: f64) -> bool {
-        self.weight() >= threshold && self.control() > 0.0
+        self.weight() >= threshold && self.control() + 1e-6 >= MIN_CONTROL_SHARE * threshold
     }
 
     /// Strength of one kind in [0,1].

@@ -138,10 +138,50 @@ fn a_creation_burst_adds_to_an_edge_but_never_makes_one() {
     }
     assert!(pair.weight() >= 1.0, "{}", pair.weight());
     assert!(!pair.is_edge(1.0));
-    // With a shared network place besides, the burst completes an edge.
-    pair.shared[LinkKind::Ip.index()] = 1;
-    pair.support[LinkKind::Ip.index()] = 1.0;
+    // With a shared address (and so its subnet) besides, the burst completes an edge.
+    for kind in [LinkKind::Ip, LinkKind::Subnet] {
+        pair.shared[kind.index()] = 1;
+        pair.support[kind.index()] = 1.0;
+    }
     assert!(pair.is_edge(1.0));
+}
+
+#[test]
+fn one_shared_address_is_control_enough_and_one_shared_cloud_subnet_is_not() {
+    // One rare shared address (and so its subnet): a quarter of an edge from control.
+    let address = network_evidence(1, |_| "198.51.100.1".to_string());
+    assert!(
+        address.control() + 1e-6 >= crate::pair::MIN_CONTROL_SHARE,
+        "{address:?}"
+    );
+    // Two services on different addresses of one cloud network: the subnet only.
+    let mut items = Vec::new();
+    for (acct, ip) in [("svc-a", "198.51.100.7"), ("svc-b", "198.51.100.9")] {
+        items.push(exchange(3_600_000, acct, "hello", ip, None));
+    }
+    let keys: Vec<AccountKeys> = population(&items)
+        .iter()
+        .map(|a| AccountKeys::of(a, 600_000))
+        .collect();
+    let mut cloud = pair::compare(&keys[0], &keys[1]);
+    assert_eq!(cloud.shared[LinkKind::Subnet.index()], 1);
+    assert!(
+        cloud.control() < crate::pair::MIN_CONTROL_SHARE,
+        "{cloud:?}"
+    );
+    // Shared software on top (templates, client, tool schema) makes the weight, not the
+    // control: still no edge.
+    for kind in [
+        LinkKind::Template,
+        LinkKind::Client,
+        LinkKind::Tools,
+        LinkKind::System,
+    ] {
+        cloud.shared[kind.index()] = 2;
+        cloud.support[kind.index()] = 2.0;
+    }
+    assert!(cloud.weight() >= 1.0);
+    assert!(!cloud.is_edge(1.0));
 }
 
 #[test]
