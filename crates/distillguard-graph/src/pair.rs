@@ -48,9 +48,11 @@ impl PairEvidence {
             .sum()
     }
 
-    /// An edge needs `threshold` evidence in all, at least some of it control evidence:
-    /// many independent companies build on one framework (same template, system prompt
-    /// and tool schema), which is shared software, not common control.
+    /// An edge needs `threshold` evidence in all, at least [`MIN_CONTROL_SHARE`] of it
+    /// control evidence: many independent companies build on one framework (same
+    /// template, system prompt and tool schema), which is shared software, not common
+    /// control. (The tolerance keeps one shared address, 1/3 of 0.5 + 1/3 of 0.25 in
+    /// floating point, at exactly a quarter.)
     pub fn is_edge(&self, threshold: f64) -> bool {
         self.weight() >= threshold && self.control() + 1e-6 >= MIN_CONTROL_SHARE * threshold
     }
