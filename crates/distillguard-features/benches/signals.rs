@@ -1,5 +1,6 @@
 //! Per-exchange signal extraction on realistic prompts: normalisation, template
-//! sketching, chain-of-thought phrases, capability lexicon, and `signals::extract` as a
+//! sketching, the phrase lists (chain-of-thought and capability lexicon, in one pass and, for
+//! comparison, as the two separate scans they used to be), and `signals::extract` as a
 //! whole (what `Engine::observe_batch` runs on every exchange).
 //!
 //! Prompts come from the simulator (scenario `default`, seed 1, scale 0.05: about 20k
@@ -11,9 +12,10 @@
 
 use std::hint::black_box;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use distillguard_features::normalize;
-use distillguard_features::signals::{self, capability, cot, template};
+use distillguard_features::signals::{self, capability, cot, lexicon, template};
 use distillguard_model::Exchange;
 use distillguard_sim::plan::Plan;
 use distillguard_sim::traffic::account_traffic;
@@ -28,6 +30,29 @@ fn simulated(scale: f64) -> Vec<Exchange> {
     (0..plan.len() as u64)
         .flat_map(|index| account_traffic(&scenario, &plan, seed, index).1)
         .collect()
+}
+
+/// The chain-of-thought phrases and the capability lexicon as separate automata, built
+/// as they were before the single pass.
+fn separate_automata() -> (AhoCorasick, AhoCorasick) {
+    let build = |kind: MatchKind, phrases: &[&str]| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(kind)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(phrases)
+            .expect("phrases build")
+    };
+    (
+        build(MatchKind::LeftmostFirst, cot::PHRASES),
+        build(
+            MatchKind::LeftmostLongest,
+            &capability::LEXICON
+                .iter()
+                .map(|(phrase, _, _)| *phrase)
+                .collect::<Vec<_>>(),
+        ),
+    )
 }
 
 fn bench_signals(c: &mut Criterion) {
@@ -66,17 +91,24 @@ fn bench_signals(c: &mut Criterion) {
             }
         })
     });
-    group.bench_function("cot_phrases", |b| {
+    // The two phrase lists as two separate scans (how they were searched before
+    // `signals::lexicon`), next to the one pass that replaced them.
+    let (cot_alone, lexicon_alone) = separate_automata();
+    group.bench_function("lexicons_two_passes", |b| {
         b.iter(|| {
+            let mut found = 0usize;
             for prompt in &prompts {
-                black_box(cot::elicits_reasoning(prompt));
+                let text = normalize::truncate_at_char_boundary(prompt, normalize::MAX_SCAN_BYTES);
+                found += usize::from(cot_alone.is_match(text));
+                found += lexicon_alone.find_iter(text).count();
             }
+            black_box(found)
         })
     });
-    group.bench_function("capability_lexicon", |b| {
+    group.bench_function("lexicons_one_pass", |b| {
         b.iter(|| {
             for prompt in &prompts {
-                black_box(capability::classify_text(prompt));
+                black_box(lexicon::scan(prompt));
             }
         })
     });

@@ -8,15 +8,14 @@
 //! reasoning; "Rewrite this question about the protests so it is neutral" →
 //! sensitive_rewrite; "Any tips for a rainy weekend?" → general.
 
-use std::sync::OnceLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use distillguard_model::{Capability, Exchange};
 
 use Capability::*;
 
-/// (phrase, capability, weight). Lowercase; ASCII phrases must match whole words.
-const LEXICON: &[(&str, Capability, u8)] = &[
+/// (phrase, capability, weight). Lowercase; ASCII phrases must match whole words;
+/// occurrences are counted leftmost-longest and without overlap (see [`super::lexicon`],
+/// which scans for this list and the chain-of-thought phrases in one pass).
+pub const LEXICON: &[(&str, Capability, u8)] = &[
     // Reasoning and maths
     ("solve", Reasoning, 2),
     ("prove", Reasoning, 3),
@@ -190,30 +189,23 @@ const LEXICON: &[(&str, Capability, u8)] = &[
     ("翻译", Translation, 4),
 ];
 
-fn automaton() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            // A full DFA: the fastest search, and the lexicon is small enough for it.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(LEXICON.iter().map(|(phrase, _, _)| phrase))
-            .expect("static lexicon builds")
-    })
-}
-
 /// Minimum lexicon weight for a text-based class; below it the request is `general`.
 const MIN_WEIGHT: u32 = 2;
 
 /// Classifies an exchange. Metadata first (images → vision; tool definitions → tool use,
 /// or coding when the tools are code-editing tools), then the prompt lexicon.
 pub fn classify(exchange: &Exchange, prompt: &str) -> Capability {
+    classify_with(exchange, &super::lexicon::scan(prompt).weights)
+}
+
+/// [`classify`] with the prompt's lexicon weights already found by
+/// [`super::lexicon::scan`].
+pub fn classify_with(exchange: &Exchange, weights: &[u32; Capability::COUNT]) -> Capability {
     if exchange.images.unwrap_or(0) > 0 {
         return Vision;
     }
     let has_tools = exchange.tools.unwrap_or(0) > 0 || !exchange.tool_names.is_empty();
-    let text_class = classify_text(prompt);
+    let text_class = from_weights(weights);
     if has_tools {
         return if text_class == Coding || tools_are_for_code(&exchange.tool_names) {
             Coding
@@ -226,20 +218,12 @@ pub fn classify(exchange: &Exchange, prompt: &str) -> Capability {
 
 /// Classifies prompt text alone by weighted lexicon hits.
 pub fn classify_text(prompt: &str) -> Capability {
-    if prompt.is_empty() {
-        return General;
-    }
-    let text =
-        crate::normalize::truncate_at_char_boundary(prompt, crate::normalize::MAX_SCAN_BYTES);
-    let bytes = text.as_bytes();
-    let mut weights = [0u32; Capability::COUNT];
-    for found in automaton().find_iter(text) {
-        let (phrase, capability, weight) = LEXICON[found.pattern().as_usize()];
-        if phrase.is_ascii() && !is_whole_word(bytes, found.start(), found.end(), phrase) {
-            continue;
-        }
-        weights[capability.index()] += u32::from(weight);
-    }
+    from_weights(&super::lexicon::scan(prompt).weights)
+}
+
+/// The capability with the most lexicon weight (ties go to the earlier capability), or
+/// `general` below [`MIN_WEIGHT`].
+fn from_weights(weights: &[u32; Capability::COUNT]) -> Capability {
     let (best, best_weight) = weights
         .iter()
         .enumerate()
@@ -250,15 +234,6 @@ pub fn classify_text(prompt: &str) -> Capability {
         return General;
     }
     Capability::from_index(best).unwrap_or(General)
-}
-
-fn is_whole_word(bytes: &[u8], start: usize, end: usize, phrase: &str) -> bool {
-    let word_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let phrase_starts_word = phrase.bytes().next().is_some_and(word_char);
-    let phrase_ends_word = phrase.bytes().last().is_some_and(word_char);
-    let before_ok = !phrase_starts_word || start == 0 || !word_char(bytes[start - 1]);
-    let after_ok = !phrase_ends_word || end >= bytes.len() || !word_char(bytes[end]);
-    before_ok && after_ok
 }
 
 fn tools_are_for_code(tool_names: &[String]) -> bool {

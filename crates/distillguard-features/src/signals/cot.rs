@@ -7,14 +7,11 @@
 //! unusual. Example that fires: "Explain your reasoning in full, every intermediate
 //! step." Example that does not: "What are the steps to renew a passport?"
 
-use std::sync::OnceLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 /// Phrases that ask for the reasoning itself, not merely for an answer. Lowercase;
 /// matched case-insensitively. English, Chinese, Spanish, French, German, Russian,
-/// Portuguese, Japanese, Korean.
-const PHRASES: &[&str] = &[
+/// Portuguese, Japanese, Korean. Found in the same pass as the capability lexicon (see
+/// [`super::lexicon`]).
+pub const PHRASES: &[&str] = &[
     // English
     "step by step",
     "step-by-step",
@@ -92,27 +89,9 @@ const PHRASES: &[&str] = &[
     "추론 과정",
 ];
 
-fn automaton() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            // A full DFA: the fastest search, and the lexicon is small enough for it.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(PHRASES)
-            .expect("static phrase list builds")
-    })
-}
-
 /// True if `prompt` asks for the model's reasoning to be shown.
 pub fn elicits_reasoning(prompt: &str) -> bool {
-    if prompt.is_empty() {
-        return false;
-    }
-    let text =
-        crate::normalize::truncate_at_char_boundary(prompt, crate::normalize::MAX_SCAN_BYTES);
-    automaton().is_match(text)
+    super::lexicon::scan(prompt).elicits_reasoning
 }
 
 #[cfg(test)]

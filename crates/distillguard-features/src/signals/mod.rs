@@ -5,6 +5,7 @@
 
 pub mod capability;
 pub mod cot;
+pub mod lexicon;
 pub mod template;
 
 use distillguard_model::{Capability, Exchange};
@@ -32,8 +33,9 @@ pub struct ExchangeSignals {
 pub fn extract(exchange: &Exchange) -> ExchangeSignals {
     let prompt = exchange.prompt.as_deref().unwrap_or("");
     let template = template::sketch(prompt);
-    let cot_elicitation = cot::elicits_reasoning(prompt);
-    let capability = capability::classify(exchange, prompt);
+    let lexicon = lexicon::scan(prompt);
+    let cot_elicitation = lexicon.elicits_reasoning;
+    let capability = capability::classify_with(exchange, &lexicon.weights);
     let content_hash = crate::hash64(prompt.trim().as_bytes());
     let system_fp = exchange
         .system
