@@ -47,10 +47,7 @@ fn separate_automata() -> (AhoCorasick, AhoCorasick) {
         build(MatchKind::LeftmostFirst, cot::PHRASES),
         build(
             MatchKind::LeftmostLongest,
-            &capability::LEXICON
-                .iter()
-                .map(|(phrase, _, _)| *phrase)
-                .collect::<Vec<_>>(),
+            &capability::phrases().collect::<Vec<_>>(),
         ),
     )
 }

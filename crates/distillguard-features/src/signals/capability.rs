@@ -189,6 +189,11 @@ pub const LEXICON: &[(&str, Capability, u8)] = &[
     ("翻译", Translation, 4),
 ];
 
+/// The lexicon's phrases alone, in lexicon order (pattern `i` is `LEXICON[i]`).
+pub fn phrases() -> impl Iterator<Item = &'static str> {
+    LEXICON.iter().map(|(phrase, _, _)| *phrase)
+}
+
 /// Minimum lexicon weight for a text-based class; below it the request is `general`.
 const MIN_WEIGHT: u32 = 2;
 

@@ -29,10 +29,7 @@ pub struct LexiconHits {
 fn automaton() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
-        let phrases = capability::LEXICON
-            .iter()
-            .map(|(phrase, _, _)| *phrase)
-            .chain(cot::PHRASES.iter().copied());
+        let phrases = capability::phrases().chain(cot::PHRASES.iter().copied());
         AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             // Standard semantics so that every occurrence can be reported; each list's
@@ -117,7 +114,7 @@ mod tests {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(capability::LEXICON.iter().map(|(phrase, _, _)| phrase))
+                .build(capability::phrases())
                 .expect("lexicon builds")
         });
         let text =
@@ -211,9 +208,7 @@ mod tests {
     }
 
     fn phrase_soup() -> impl Strategy<Value = String> {
-        let pieces: Vec<&'static str> = capability::LEXICON
-            .iter()
-            .map(|(phrase, _, _)| *phrase)
+        let pieces: Vec<&'static str> = capability::phrases()
             .chain(cot::PHRASES.iter().copied())
             .chain([" ", "", "s", "_", "x", "-", ".", "过程", "e"])
             .collect();
