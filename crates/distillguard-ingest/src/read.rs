@@ -9,12 +9,13 @@
 //! ready (up to two per rayon worker) and parses them in parallel on rayon; the calling
 //! thread then, in input order, drops duplicate request ids, counts, and hands full
 //! batches to the sink while the next blocks are parsed. Memory is bounded by the two
-//! channels: a few blocks of `block_bytes` and their records.
+//! channels: a few blocks of `block_bytes` and their records. Parsed blocks go back to
+//! the source through a third, equally bounded channel and are filled again.
 //! The output (batches concatenated, rejects, stats) does not depend on block or batch
 //! size, nor on the number of threads.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, TryRecvError};
+use std::sync::mpsc::{sync_channel, SyncSender, TryRecvError};
 
 use distillguard_model::{Exchange, Millis};
 use rayon::prelude::*;
@@ -108,7 +109,10 @@ pub fn read_exchanges(
         // Both channels are bounded, so memory is too; the sink's work overlaps parsing.
         let (piece_tx, piece_rx) = sync_channel::<Piece>(wave_size);
         let (parsed_tx, parsed_rx) = sync_channel::<Vec<Parsed>>(1);
-        let producer = scope.spawn(move || source::produce(files, opts, piece_tx));
+        // Parsed line blocks go back to the source for reuse (see `source::Spares`).
+        let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(wave_size + 2);
+        let spares = source::Spares::new(spare_rx);
+        let producer = scope.spawn(move || source::produce(files, opts, piece_tx, spares));
         let canonical = &canonical;
         let parser = scope.spawn(move || {
             let mut wave: Vec<Piece> = Vec::with_capacity(wave_size);
@@ -122,7 +126,7 @@ pub fn read_exchanges(
                 }
                 let parsed: Vec<Parsed> = std::mem::take(&mut wave)
                     .into_par_iter()
-                    .map(|piece| parse_piece(piece, opts, canonical))
+                    .map(|piece| parse_piece(piece, opts, canonical, &spare_tx))
                     .collect();
                 if parsed_tx.send(parsed).is_err() {
                     // The consumer stopped; dropping the receiver stops the producer.
@@ -170,7 +174,14 @@ struct Parsed {
     end_of_file: bool,
 }
 
-fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed {
+/// Parses one piece; a block of lines is handed back through `spares` once parsed (if
+/// the pool is full it is simply freed).
+fn parse_piece(
+    piece: Piece,
+    opts: &ReadOptions,
+    canonical: &Mapping,
+    spares: &SyncSender<Vec<u8>>,
+) -> Parsed {
     let mut parsed = Parsed {
         file_index: piece.file_index,
         bytes_done: piece.bytes_done,
@@ -184,9 +195,14 @@ fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed 
     let mapping = opts.mapping.as_ref();
     let mut results = Vec::new();
     match piece.chunk {
-        Chunk::Lines { bytes } => {
-            let bytes = bytes.as_slice();
+        Chunk::Lines { bytes: block } => {
+            let bytes = block.as_slice();
             let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+            // One allocation of the right size instead of a dozen doublings, each of
+            // which copies the exchanges so far into fresh pages.
+            let lines = memchr::memchr_iter(b'\n', body).count() + 1;
+            parsed.exchanges.reserve_exact(lines);
+            parsed.id_hashes.reserve_exact(lines);
             let mut start = 0;
             let mut line_in_piece = 0u64;
             loop {
@@ -216,6 +232,7 @@ fn parse_piece(piece: Piece, opts: &ReadOptions, canonical: &Mapping) -> Parsed 
                 start = end + 1;
             }
             parsed.lines = line_in_piece;
+            let _ = spares.try_send(block);
         }
         Chunk::Oversized => {
             parsed.lines = 1;

@@ -16,7 +16,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -162,6 +162,7 @@ pub(crate) fn produce(
     files: &[std::path::PathBuf],
     opts: &ReadOptions,
     tx: SyncSender<Piece>,
+    spares: Spares,
 ) -> Result<(), IngestError> {
     let mut done_before: u64 = 0;
     for (file_index, path) in files.iter().enumerate() {
@@ -178,7 +179,7 @@ pub(crate) fn produce(
         match layout_of(path) {
             Layout::Parquet => read_parquet(path, size, opts, &mut sender)?,
             Layout::Document => read_document(path, opts, &mut sender)?,
-            Layout::Lines => read_lines(path, opts, &mut sender)?,
+            Layout::Lines => read_lines(path, opts, &spares, &mut sender)?,
         }
         done_before += size;
         sender.send(Chunk::End, size);
@@ -213,27 +214,56 @@ impl Sender<'_> {
     }
 }
 
-/// Reads until `buf` holds `target` bytes or the stream ends. Returns whether it ended,
-/// and the error that stopped it, if any.
-fn fill(reader: &mut dyn Read, buf: &mut Vec<u8>, target: usize) -> (bool, Option<io::Error>) {
-    let mut filled = buf.len();
-    if filled >= target {
+/// Reads until `buf[..*filled]` holds `target` bytes or the stream ends. Returns whether
+/// it ended, and the error that stopped it, if any. Bytes of `buf` past `*filled` are
+/// scratch: `buf` is only grown (with zeros) when it is shorter than `target`, so a
+/// recycled buffer is written over, not cleared first.
+fn fill(
+    reader: &mut dyn Read,
+    buf: &mut Vec<u8>,
+    filled: &mut usize,
+    target: usize,
+) -> (bool, Option<io::Error>) {
+    if *filled >= target {
         return (false, None);
     }
-    buf.resize(target, 0);
-    let result = loop {
-        if filled == target {
-            break (false, None);
+    if buf.len() < target {
+        buf.resize(target, 0);
+    }
+    loop {
+        if *filled == target {
+            return (false, None);
         }
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break (true, None),
-            Ok(n) => filled += n,
+        match reader.read(&mut buf[*filled..target]) {
+            Ok(0) => return (true, None),
+            Ok(n) => *filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => break (true, Some(e)),
+            Err(e) => return (true, Some(e)),
         }
-    };
-    buf.truncate(filled);
-    result
+    }
+}
+
+/// Line buffers the parser is done with, sent back so that the next blocks reuse their
+/// memory: a fresh 4 MiB block costs the kernel a page fault and a zeroed page per
+/// 4 KiB, and the allocator a trip to the OS, on every block.
+pub(crate) struct Spares {
+    rx: Receiver<Vec<u8>>,
+}
+
+impl Spares {
+    pub(crate) fn new(rx: Receiver<Vec<u8>>) -> Self {
+        Spares { rx }
+    }
+
+    /// A buffer at least `len` bytes long (contents unspecified), recycled if one is
+    /// back.
+    fn take(&self, len: usize) -> Vec<u8> {
+        let mut buf = self.rx.try_recv().unwrap_or_default();
+        if buf.len() < len {
+            buf.resize(len, 0);
+        }
+        buf
+    }
 }
 
 /// A read error ends this file. For a plain file it is an I/O failure of the path (an
@@ -261,7 +291,12 @@ fn stream_failed(
     Ok(())
 }
 
-fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), IngestError> {
+fn read_lines(
+    path: &Path,
+    opts: &ReadOptions,
+    spares: &Spares,
+    out: &mut Sender,
+) -> Result<(), IngestError> {
     let Decoded {
         mut reader,
         raw_count,
@@ -269,54 +304,58 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
     } = open_decoded(path)?;
     let block_bytes = opts.block_bytes.max(1);
     let max_line = opts.max_line_bytes.max(1);
-    let mut buf: Vec<u8> = Vec::with_capacity(block_bytes);
+    // The data is `buf[..filled]`; the rest of `buf` is scratch.
+    let mut buf = spares.take(block_bytes);
+    let mut filled = 0;
     let mut target = block_bytes;
     loop {
-        let (ended, error) = fill(reader.as_mut(), &mut buf, target);
+        let (ended, error) = fill(reader.as_mut(), &mut buf, &mut filled, target);
         if let Some(error) = error {
             // Keep the whole lines read before the failure; the partial last line is
             // part of what the failure lost.
-            if let Some(last_newline) = memchr::memrchr(b'\n', &buf) {
+            if let Some(last_newline) = memchr::memrchr(b'\n', &buf[..filled]) {
                 buf.truncate(last_newline + 1);
                 out.send(Chunk::Lines { bytes: buf }, raw_count.get());
             }
             return stream_failed(path, compression, error, out, raw_count.get());
         }
-        if buf.is_empty() && ended {
+        if filled == 0 && ended {
             return Ok(());
         }
-        match memchr::memrchr(b'\n', &buf) {
+        match memchr::memrchr(b'\n', &buf[..filled]) {
             Some(last_newline) => {
-                let mut rest = buf.split_off(last_newline + 1);
-                rest.reserve(block_bytes.saturating_sub(rest.len()));
+                // Whole lines go; the partial line after them starts the next block.
+                let cut = last_newline + 1;
+                let rest = filled - cut;
+                let mut next = spares.take(block_bytes.max(rest));
+                next[..rest].copy_from_slice(&buf[cut..filled]);
+                buf.truncate(cut);
                 out.send(Chunk::Lines { bytes: buf }, raw_count.get());
-                buf = rest;
+                buf = next;
+                filled = rest;
                 target = block_bytes;
             }
             None if ended => {
                 // The last line, without a newline.
-                out.send(
-                    Chunk::Lines {
-                        bytes: std::mem::take(&mut buf),
-                    },
-                    raw_count.get(),
-                );
+                buf.truncate(filled);
+                out.send(Chunk::Lines { bytes: buf }, raw_count.get());
                 return Ok(());
             }
-            None if buf.len() > max_line => {
+            None if filled > max_line => {
                 // Longer than the cap: skip to the next newline without keeping it.
                 out.send(Chunk::Oversized, raw_count.get());
-                buf.clear();
+                filled = 0;
                 loop {
-                    let (ended, error) = fill(reader.as_mut(), &mut buf, block_bytes);
+                    let (ended, error) = fill(reader.as_mut(), &mut buf, &mut filled, block_bytes);
                     if let Some(error) = error {
                         return stream_failed(path, compression, error, out, raw_count.get());
                     }
-                    if let Some(newline) = memchr::memchr(b'\n', &buf) {
-                        buf.drain(..=newline);
+                    if let Some(newline) = memchr::memchr(b'\n', &buf[..filled]) {
+                        buf.copy_within(newline + 1..filled, 0);
+                        filled -= newline + 1;
                         break;
                     }
-                    buf.clear();
+                    filled = 0;
                     if ended {
                         return Ok(());
                     }
@@ -325,9 +364,9 @@ fn read_lines(path: &Path, opts: &ReadOptions, out: &mut Sender) -> Result<(), I
             }
             None => {
                 // A line longer than a block: read on until its end (or the cap).
-                target = (buf.len().saturating_mul(2))
+                target = (filled.saturating_mul(2))
                     .min(max_line.saturating_add(1))
-                    .max(buf.len() + 1);
+                    .max(filled + 1);
             }
         }
         if out.hung_up {
