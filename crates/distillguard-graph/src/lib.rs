@@ -72,10 +72,8 @@ pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGr
     let mut edges: Vec<Edge> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
-            let evidence = pair::compare(&keys[a as usize], &keys[b as usize]);
-            evidence
-                .is_edge(config.edge_threshold)
-                .then_some(Edge { a, b, evidence })
+            pair::edge(&keys[a as usize], &keys[b as usize], config.edge_threshold)
+                .map(|evidence| Edge { a, b, evidence })
         })
         .collect();
     edges.sort_unstable_by_key(|e| (e.a, e.b));

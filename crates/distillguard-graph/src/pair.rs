@@ -87,24 +87,57 @@ pub struct Edge {
 
 /// Compares two accounts over every kind.
 pub fn compare(a: &AccountKeys, b: &AccountKeys) -> PairEvidence {
-    let mut shared = [0u16; LinkKind::ALL.len()];
-    let mut support = [0f32; LinkKind::ALL.len()];
-    for kind in LinkKind::KEYED {
-        let (mut n, mut sum) = weighted_intersection(a.keys(kind), a.rarity(kind), b.keys(kind));
-        if kind.is_network() && n > 0 {
-            let places = intersection_len(a.places(kind), b.places(kind));
-            n = n.min(places);
-            sum = sum.min(places as f32);
-        }
-        shared[kind.index()] = u16::try_from(n).unwrap_or(u16::MAX);
-        support[kind.index()] = sum;
-    }
-    let (sync, lift) = sync::strength(&a.buckets, &b.buckets);
-    PairEvidence {
-        shared,
-        support,
-        sync: sync as f32,
-        sync_lift: lift as f32,
+    let mut evidence = PairEvidence {
         same_org: a.org.is_some() && a.org == b.org,
+        ..PairEvidence::default()
+    };
+    for kind in LinkKind::KEYED {
+        add_keyed(&mut evidence, kind, a, b);
     }
+    add_sync(&mut evidence, a, b);
+    evidence
+}
+
+/// What two accounts share if it makes an edge at `threshold`: the same answer as
+/// `compare(a, b)` filtered by [`PairEvidence::is_edge`], found with less work. The
+/// control kinds are compared first, and a pair whose control evidence falls short
+/// of its share is dropped before its software (template frames and sentences, system
+/// prompt, tool schema, client) is compared: those are the longest key lists, and most
+/// candidate pairs are strangers who share some of them and nothing else.
+pub fn edge(a: &AccountKeys, b: &AccountKeys, threshold: f64) -> Option<PairEvidence> {
+    let mut evidence = PairEvidence {
+        same_org: a.org.is_some() && a.org == b.org,
+        ..PairEvidence::default()
+    };
+    for kind in LinkKind::KEYED.into_iter().filter(|k| k.is_control()) {
+        add_keyed(&mut evidence, kind, a, b);
+    }
+    add_sync(&mut evidence, a, b);
+    // Every control kind is in now, so this is the control `is_edge` will see.
+    if evidence.control() + 1e-6 < MIN_CONTROL_SHARE * threshold {
+        return None;
+    }
+    for kind in LinkKind::KEYED.into_iter().filter(|k| !k.is_control()) {
+        add_keyed(&mut evidence, kind, a, b);
+    }
+    evidence.is_edge(threshold).then_some(evidence)
+}
+
+/// Adds what `a` and `b` share of one keyed kind.
+fn add_keyed(evidence: &mut PairEvidence, kind: LinkKind, a: &AccountKeys, b: &AccountKeys) {
+    let (mut n, mut sum) = weighted_intersection(a.keys(kind), a.rarity(kind), b.keys(kind));
+    if kind.is_network() && n > 0 {
+        let places = intersection_len(a.places(kind), b.places(kind));
+        n = n.min(places);
+        sum = sum.min(places as f32);
+    }
+    evidence.shared[kind.index()] = u16::try_from(n).unwrap_or(u16::MAX);
+    evidence.support[kind.index()] = sum;
+}
+
+/// Adds the two accounts' synchrony.
+fn add_sync(evidence: &mut PairEvidence, a: &AccountKeys, b: &AccountKeys) {
+    let (sync, lift) = sync::strength(&a.buckets, &b.buckets);
+    evidence.sync = sync as f32;
+    evidence.sync_lift = lift as f32;
 }

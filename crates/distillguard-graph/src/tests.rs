@@ -396,3 +396,49 @@ fn a_card_behind_most_accounts_still_links_them() {
     assert_eq!(clusters.len(), 1, "{:?}", g.edges.len());
     assert_eq!(clusters[0].members.len(), 40);
 }
+
+#[test]
+fn the_early_exit_edge_test_decides_exactly_what_the_full_comparison_decides() {
+    // Every candidate pair of a small simulated population (campaigns with shared cards,
+    // proxies and templates; teams, classes, back-ends and evaluation firms), at
+    // thresholds around the default: `pair::edge` must keep the same pairs with the
+    // same evidence as comparing every kind and asking `is_edge`.
+    use distillguard_sim::plan::Plan;
+    use distillguard_sim::traffic::account_traffic;
+    let scenario = distillguard_sim::load("default")
+        .expect("built-in scenario")
+        .scaled(0.05);
+    let plan = Plan::build(&scenario, 11);
+    let mut collector = Collector::new();
+    for index in 0..plan.len() as u64 {
+        for e in account_traffic(&scenario, &plan, 11, index).1 {
+            collector.observe(&e, &extract(&e));
+        }
+    }
+    let accounts = collector.finish(&[]).accounts;
+    let config = GraphConfig::default();
+    let mut keys: Vec<AccountKeys> = accounts
+        .iter()
+        .map(|a| AccountKeys::of(a, config.sync_bucket_ms))
+        .collect();
+    let (candidates, key_stats) = candidates(&keys, config.chain_neighbours);
+    let active = accounts.iter().filter(|a| a.stats.exchanges > 0).count();
+    for k in &mut keys {
+        k.weigh(&key_stats, active);
+    }
+    let (mut edges, mut dropped_early) = (0, 0);
+    for threshold in [0.5, 1.0, 2.0] {
+        for &(a, b) in &candidates {
+            let full = pair::compare(&keys[a as usize], &keys[b as usize]);
+            let expected = full.is_edge(threshold).then_some(full);
+            let fast = pair::edge(&keys[a as usize], &keys[b as usize], threshold);
+            assert_eq!(fast, expected, "pair ({a}, {b}) at threshold {threshold}");
+            edges += usize::from(expected.is_some());
+            dropped_early +=
+                usize::from(full.control() + 1e-6 < pair::MIN_CONTROL_SHARE * threshold);
+        }
+    }
+    // Both branches were taken: real edges, and pairs dropped for want of control.
+    assert!(edges > 50, "{edges} edges");
+    assert!(dropped_early > 50, "{dropped_early} pairs dropped early");
+}
