@@ -170,3 +170,30 @@ impl KeyStats {
             .unwrap_or(1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    fn sorted_set() -> impl Strategy<Value = Vec<u64>> {
+        // Small values so that the two sets overlap often.
+        proptest::collection::btree_set(0u64..200, 0..60).prop_map(|s| s.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn intersections_match_a_set_reference(a in sorted_set(), b in sorted_set()) {
+            let reference: BTreeSet<u64> = a.iter().filter(|x| b.contains(x)).copied().collect();
+            prop_assert_eq!(intersection_len(&a, &b), reference.len());
+            // Rarity of a key here: a function of its value, summed in ascending order
+            // as the merge meets them.
+            let rarity: Vec<f32> = a.iter().map(|&x| 1.0 / (1.0 + x as f32)).collect();
+            let expected: f32 = reference.iter().map(|&x| 1.0 / (1.0 + x as f32)).sum();
+            let (n, sum) = weighted_intersection(&a, &rarity, &b);
+            prop_assert_eq!(n, reference.len());
+            prop_assert_eq!(sum, expected);
+        }
+    }
+}
