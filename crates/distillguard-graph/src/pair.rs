@@ -112,9 +112,16 @@ pub fn edge(a: &AccountKeys, b: &AccountKeys, threshold: f64) -> Option<PairEvid
     for kind in LinkKind::KEYED.into_iter().filter(|k| k.is_control()) {
         add_keyed(&mut evidence, kind, a, b);
     }
+    let short_of_control =
+        |evidence: &PairEvidence| evidence.control() + 1e-6 < MIN_CONTROL_SHARE * threshold;
+    // Synchrony is 0 when the two activity lists differ too much in length to overlap
+    // enough: then the keyed kinds already say all the control there is.
+    if !sync::possible(&a.buckets, &b.buckets) && short_of_control(&evidence) {
+        return None;
+    }
     add_sync(&mut evidence, a, b);
     // Every control kind is in now, so this is the control `is_edge` will see.
-    if evidence.control() + 1e-6 < MIN_CONTROL_SHARE * threshold {
+    if short_of_control(&evidence) {
         return None;
     }
     for kind in LinkKind::KEYED.into_iter().filter(|k| !k.is_control()) {

@@ -442,3 +442,25 @@ fn the_early_exit_edge_test_decides_exactly_what_the_full_comparison_decides() {
     assert!(edges > 50, "{edges} edges");
     assert!(dropped_early > 50, "{dropped_early} pairs dropped early");
 }
+
+proptest::proptest! {
+    #[test]
+    fn synchrony_the_lengths_rule_out_is_zero(
+        a in proptest::collection::btree_set(0u32..2000, 0..150),
+        keep in proptest::collection::vec(proptest::bool::weighted(0.3), 150),
+        extra in proptest::collection::btree_set(0u32..2000, 0..150),
+    ) {
+        // `b` is part of `a` (so that the pair is often synchronised) plus other buckets.
+        let b: std::collections::BTreeSet<u32> = a
+            .iter()
+            .zip(&keep)
+            .filter(|(_, &k)| k)
+            .map(|(&x, _)| x)
+            .chain(extra)
+            .collect();
+        let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+        if !links::sync::possible(&a, &b) {
+            proptest::prop_assert_eq!(links::sync::strength(&a, &b).0, 0.0);
+        }
+    }
+}

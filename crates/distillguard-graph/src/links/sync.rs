@@ -17,6 +17,19 @@ pub const MIN_SHARED: usize = 8;
 pub const MIN_JACCARD: f64 = 0.2;
 pub const FULL_LIFT: f64 = 4.0;
 
+/// Whether two bucket lists can show any synchrony, from their lengths alone: the
+/// shared buckets are at most the shorter list and the Jaccard overlap at most the
+/// shorter over the longer, so when this is false [`strength`] is 0 (a caller with
+/// nothing else at stake can skip it).
+pub fn possible(a: &[u32], b: &[u32]) -> bool {
+    let (short, long) = if a.len() <= b.len() {
+        (a.len(), b.len())
+    } else {
+        (b.len(), a.len())
+    };
+    short >= MIN_SHARED && short as f64 >= MIN_JACCARD * long as f64
+}
+
 /// Strength in [0,1] of the synchrony of two sorted, distinct bucket lists, and the
 /// lift behind it.
 pub fn strength(a: &[u32], b: &[u32]) -> (f64, f64) {
