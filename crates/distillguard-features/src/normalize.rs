@@ -115,6 +115,14 @@ pub fn visit_tokens_with_boundaries(text: &str, mut visit: impl FnMut(&str)) {
                 .iter()
                 .position(|b| !b.is_ascii_alphabetic())
                 .unwrap_or(bytes.len() - pos);
+            // A whole lowercase word, ended by ASCII that is not a letter (or the end):
+            // visited in place, without copying it into `word`.
+            let whole_word = word.is_empty() && bytes.get(pos + run).is_none_or(u8::is_ascii);
+            if whole_word && !bytes[pos..pos + run].iter().any(u8::is_ascii_uppercase) {
+                emit!(&text[pos..pos + run]);
+                pos += run;
+                continue;
+            }
             let start = word.len();
             word.push_str(&text[pos..pos + run]);
             word[start..].make_ascii_lowercase();
