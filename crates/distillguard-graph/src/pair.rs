@@ -54,7 +54,12 @@ impl PairEvidence {
     /// control. (The tolerance keeps one shared address, 1/3 of 0.5 + 1/3 of 0.25 in
     /// floating point, at exactly a quarter.)
     pub fn is_edge(&self, threshold: f64) -> bool {
-        self.weight() >= threshold && self.control() + 1e-6 >= MIN_CONTROL_SHARE * threshold
+        self.weight() >= threshold && self.has_control(threshold)
+    }
+
+    /// The control evidence meets its share of `threshold` (see [`Self::is_edge`]).
+    pub fn has_control(&self, threshold: f64) -> bool {
+        self.control() + 1e-6 >= MIN_CONTROL_SHARE * threshold
     }
 
     /// Strength of one kind in [0,1].
@@ -112,16 +117,14 @@ pub fn edge(a: &AccountKeys, b: &AccountKeys, threshold: f64) -> Option<PairEvid
     for kind in LinkKind::KEYED.into_iter().filter(|k| k.is_control()) {
         add_keyed(&mut evidence, kind, a, b);
     }
-    let short_of_control =
-        |evidence: &PairEvidence| evidence.control() + 1e-6 < MIN_CONTROL_SHARE * threshold;
     // Synchrony is 0 when the two activity lists differ too much in length to overlap
     // enough: then the keyed kinds already say all the control there is.
-    if !sync::possible(&a.buckets, &b.buckets) && short_of_control(&evidence) {
+    if !sync::possible(&a.buckets, &b.buckets) && !evidence.has_control(threshold) {
         return None;
     }
     add_sync(&mut evidence, a, b);
     // Every control kind is in now, so this is the control `is_edge` will see.
-    if short_of_control(&evidence) {
+    if !evidence.has_control(threshold) {
         return None;
     }
     for kind in LinkKind::KEYED.into_iter().filter(|k| !k.is_control()) {

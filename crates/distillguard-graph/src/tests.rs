@@ -434,8 +434,7 @@ fn the_early_exit_edge_test_decides_exactly_what_the_full_comparison_decides() {
             let fast = pair::edge(&keys[a as usize], &keys[b as usize], threshold);
             assert_eq!(fast, expected, "pair ({a}, {b}) at threshold {threshold}");
             edges += usize::from(expected.is_some());
-            dropped_early +=
-                usize::from(full.control() + 1e-6 < pair::MIN_CONTROL_SHARE * threshold);
+            dropped_early += usize::from(!full.has_control(threshold));
         }
     }
     // Both branches were taken: real edges, and pairs dropped for want of control.
