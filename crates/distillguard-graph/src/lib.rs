@@ -61,14 +61,7 @@ pub struct AccountGraph {
 
 /// Builds the graph over `accounts`.
 pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGraph {
-    let mut keys: Vec<AccountKeys> = accounts
-        .par_iter()
-        .map(|a| AccountKeys::of(a, config.sync_bucket_ms))
-        .collect();
-    let (candidates, key_stats) = candidates(&keys, config.chain_neighbours);
-    let active = accounts.iter().filter(|a| a.stats.exchanges > 0).count();
-    keys.par_iter_mut()
-        .for_each(|k| k.weigh(&key_stats, active));
+    let (keys, candidates, key_stats) = weighed_candidates(accounts, config);
     let mut edges: Vec<Edge> = candidates
         .par_iter()
         .filter_map(|&(a, b)| {
@@ -82,6 +75,22 @@ pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGr
         key_stats,
         candidate_pairs: candidates.len(),
     }
+}
+
+/// Every account's keys, weighed by rarity, and the candidate pairs to verify.
+fn weighed_candidates(
+    accounts: &[AccountFingerprint],
+    config: &GraphConfig,
+) -> (Vec<AccountKeys>, Vec<(u32, u32)>, keys::KeyStats) {
+    let mut keys: Vec<AccountKeys> = accounts
+        .par_iter()
+        .map(|a| AccountKeys::of(a, config.sync_bucket_ms))
+        .collect();
+    let (candidates, key_stats) = candidates(&keys, config.chain_neighbours);
+    let active = accounts.iter().filter(|a| a.stats.exchanges > 0).count();
+    keys.par_iter_mut()
+        .for_each(|k| k.weigh(&key_stats, active));
+    (keys, candidates, key_stats)
 }
 
 /// Candidate pairs: accounts sharing any key of any kind, chained in a fixed order.

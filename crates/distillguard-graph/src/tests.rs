@@ -416,16 +416,7 @@ fn the_early_exit_edge_test_decides_exactly_what_the_full_comparison_decides() {
         }
     }
     let accounts = collector.finish(&[]).accounts;
-    let config = GraphConfig::default();
-    let mut keys: Vec<AccountKeys> = accounts
-        .iter()
-        .map(|a| AccountKeys::of(a, config.sync_bucket_ms))
-        .collect();
-    let (candidates, key_stats) = candidates(&keys, config.chain_neighbours);
-    let active = accounts.iter().filter(|a| a.stats.exchanges > 0).count();
-    for k in &mut keys {
-        k.weigh(&key_stats, active);
-    }
+    let (keys, candidates, _) = weighed_candidates(&accounts, &GraphConfig::default());
     let (mut edges, mut dropped_early) = (0, 0);
     for threshold in [0.5, 1.0, 2.0] {
         for &(a, b) in &candidates {
