@@ -13,15 +13,15 @@ and computes the same kinds of things:
 - per exchange: capability by a weighted keyword lexicon (metadata first: images are
   vision, tool definitions tool use), chain-of-thought elicitation by phrases, a
   template frame (lowercased, numbers / quoted spans / code / URLs masked, first and
-  last 8 tokens), /24 subnet, day;
+  last 8 tokens), /24 subnet, day, week;
 - per account: volume, rate (exchanges per active day), active days and hours,
   capability shares and focus (entropy), chain-of-thought / thinking / log-prob
   shares, output/input token ratio, repetition (share of prompts whose template frame
   recurs in the account), distinct IPs and subnets;
 - templates: MinHash (word 3-shingles, 64 permutations) over each recurring frame,
   LSH (Jaccard >= 0.8) groups near-identical frames into template keys;
-- the account graph: accounts sharing a payment fingerprint, an IP on the same day, a
-  /24 on the same day, or a template key, weighted by how rare the shared thing is; an
+- the account graph: accounts sharing a payment fingerprint, an IP in the same week,
+  a /24 in the same week, or a template key, weighted by how rare the shared thing is; an
   edge needs a shared payment fingerprint or two different kinds of link;
 - a robust-z suspicion score per account, clusters = communities with >= 2 accounts.
 
@@ -120,7 +120,7 @@ NUM_PERM = 64
 LSH_THRESHOLD = 0.8
 # Shared things used by more accounts than this are too common to be evidence of
 # common control (an office NAT, a popular template, a reseller's card).
-MAX_GROUP = {"payment": 200, "ip_day": 50, "subnet_day": 50, "template": 100}
+MAX_GROUP = {"payment": 200, "ip_week": 50, "subnet_week": 50, "template": 100}
 
 SCHEMA = {
     "ts": pl.String,
@@ -266,6 +266,7 @@ def exchange_features(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         tokens.list.tail(FRAME_TOKENS).list.join(" ").alias("tail"),
         pl.col("ip").str.replace(r"\.\d+$", "").alias("subnet"),
         (pl.col("ts_ms") // 86_400_000).alias("day"),
+        (pl.col("ts_ms") // (7 * 86_400_000)).alias("week"),
         ((pl.col("ts_ms") // 3_600_000) % 24).alias("hour"),
     ).with_columns(
         pl.col("head").hash().alias("head_h"),
@@ -377,9 +378,9 @@ def link_groups(exchanges: pl.DataFrame, accounts: pl.DataFrame, keys: dict[int,
     )
     sources = {
         "payment": accounts.select("account_id", pl.col("payment_fp").alias("key")),
-        "ip_day": exchanges.select("account_id", pl.concat_str(["ip", "day"], separator="|").alias("key")),
-        "subnet_day": exchanges.select(
-            "account_id", pl.concat_str(["subnet", "day"], separator="|").alias("key")
+        "ip_week": exchanges.select("account_id", pl.concat_str(["ip", "week"], separator="|").alias("key")),
+        "subnet_week": exchanges.select(
+            "account_id", pl.concat_str(["subnet", "week"], separator="|").alias("key")
         ),
         "template": exchanges.select("account_id", "head_h")
         .join(template, on="head_h", how="inner")

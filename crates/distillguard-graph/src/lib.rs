@@ -5,7 +5,7 @@
 //! synchronised activity, creation burst), and [`clusters`] found in it.
 //!
 //! How: each link kind (one file in `links/`) turns an account into a set of keys
-//! (a payment fingerprint, an IP-day, a template frame...). Accounts sharing a key
+//! (a payment fingerprint, an IP-week, a template frame...). Accounts sharing a key
 //! become candidate pairs (chained in a fixed pseudo-random order, so a key shared by n
 //! accounts costs O(n), not O(n²)). Each candidate pair is then verified over every
 //! kind at once ([`pair`]); an edge needs more evidence than any single common thing

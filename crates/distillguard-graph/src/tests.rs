@@ -291,6 +291,47 @@ fn one_shared_place_for_many_days_is_co_location_not_coordination() {
     assert_eq!(pool.strength(LinkKind::Subnet), 1.0);
 }
 
+/// Network evidence of two accounts that call once on each of the given days (days
+/// from the epoch, a Thursday), account `a` from `a_ips[i]` on `a_days[i]`, `b` likewise.
+fn evidence_on_days(a: &[(i64, &str)], b: &[(i64, &str)]) -> PairEvidence {
+    let mut items = Vec::new();
+    for (acct, calls) in [("a", a), ("b", b)] {
+        for (i, (day, ip)) in calls.iter().enumerate() {
+            items.push(exchange(
+                day * DAY + 3 * HOUR,
+                acct,
+                &format!("question {i} from {acct}"),
+                ip,
+                None,
+            ));
+        }
+    }
+    let keys: Vec<AccountKeys> = population(&items)
+        .iter()
+        .map(|a| AccountKeys::of(a, 600_000))
+        .collect();
+    pair::compare(&keys[0], &keys[1])
+}
+
+#[test]
+fn a_pool_shared_on_different_days_of_one_week_links_and_across_weeks_does_not() {
+    let pool = ["203.0.113.8", "198.51.100.9", "192.0.2.41"];
+    // Days 0-6 are one seven-day period; `b` uses the pool's exits after `a` did.
+    let a: Vec<(i64, &str)> = (0..3).map(|i| (i, pool[i as usize])).collect();
+    let same_week: Vec<(i64, &str)> = (0..3).map(|i| (i + 4, pool[i as usize])).collect();
+    let linked = evidence_on_days(&a, &same_week);
+    assert_eq!(linked.shared[LinkKind::Ip.index()], 3, "{linked:?}");
+    assert_eq!(linked.strength(LinkKind::Ip), 1.0, "{linked:?}");
+    assert_eq!(linked.strength(LinkKind::Subnet), 1.0, "{linked:?}");
+
+    // The same addresses a week later: they may have changed hands since.
+    let next_week: Vec<(i64, &str)> = (0..3).map(|i| (i + 7, pool[i as usize])).collect();
+    let later = evidence_on_days(&a, &next_week);
+    assert_eq!(later.shared[LinkKind::Ip.index()], 0, "{later:?}");
+    assert_eq!(later.strength(LinkKind::Ip), 0.0, "{later:?}");
+    assert_eq!(later.strength(LinkKind::Subnet), 0.0, "{later:?}");
+}
+
 #[test]
 fn rarity_counts_a_small_group_fully_and_a_common_key_little() {
     use links::rarity;

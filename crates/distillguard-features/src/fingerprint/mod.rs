@@ -28,7 +28,7 @@ use crate::signals::ExchangeSignals;
 pub mod caps {
     pub const TIMESTAMPS: usize = 4096;
     pub const IPS: usize = 64;
-    pub const IP_DAYS: usize = 512;
+    pub const IP_WEEKS: usize = 512;
     pub const ASNS: usize = 16;
     pub const USER_AGENTS: usize = 8;
     pub const COUNTRIES: usize = 8;
@@ -126,10 +126,11 @@ pub struct AccountStats {
     /// Arrival times, seconds since 2020-01-01, the first [`caps::TIMESTAMPS`] seen.
     pub times: Vec<u32>,
     pub ips: CappedSet<IpAddr>,
-    /// Hash of (IP, day) pairs: sharing one is being on one address the same day.
-    pub ip_days: CappedSet<u64>,
-    /// Hash of (/24 or /48 subnet, day) pairs.
-    pub subnet_days: CappedSet<u64>,
+    /// Hash of (IP, week) pairs: sharing one is being on one address in the same
+    /// seven days (see `distillguard_graph::links::ip` for why a week).
+    pub ip_weeks: CappedSet<u64>,
+    /// Hash of (/24 or /48 subnet, week) pairs.
+    pub subnet_weeks: CappedSet<u64>,
     pub subnets: CappedSet<u64>,
     pub asns: CappedSet<u32>,
     pub user_agents: CappedSet<String>,
@@ -217,19 +218,20 @@ impl AccountStats {
             let secs = (ex.ts.div_euclid(1000) - TIME_BASE_S).clamp(0, i64::from(u32::MAX));
             self.times.push(secs as u32);
         }
-        let day = ex.ts.div_euclid(DAY) as u64;
+        // Seven-day periods counted from the epoch.
+        let week = ex.ts.div_euclid(7 * DAY) as u64;
         if let Some(ip) = ex.ip {
             self.ips.insert_with(ip, caps::IPS);
             let ip_hash = ip_hash(ip);
-            self.ip_days.insert_with(
-                ip_hash ^ day.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                caps::IP_DAYS,
+            self.ip_weeks.insert_with(
+                ip_hash ^ week.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                caps::IP_WEEKS,
             );
             let subnet = subnet_hash(ip);
             self.subnets.insert_with(subnet, caps::IPS);
-            self.subnet_days.insert_with(
-                subnet ^ day.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                caps::IP_DAYS,
+            self.subnet_weeks.insert_with(
+                subnet ^ week.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                caps::IP_WEEKS,
             );
         }
         if let Some(asn) = ex.asn {

@@ -116,7 +116,7 @@ impl LinkKind {
         matches!(self, LinkKind::Ip | LinkKind::Subnet | LinkKind::Creation)
     }
 
-    /// Kinds whose keys are places on the network on a day (IP-days, subnet-days).
+    /// Kinds whose keys are places on the network in a week (IP-weeks, subnet-weeks).
     pub fn is_network(self) -> bool {
         matches!(self, LinkKind::Ip | LinkKind::Subnet)
     }
