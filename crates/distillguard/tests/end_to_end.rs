@@ -98,7 +98,27 @@ fn evasive_scenario_keeps_benign_accounts_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     let m = metrics(dir.path(), "evasive", 6, "0.2");
     assert!(num(&m, "benign_false_positive_rate") <= 0.005, "{m}");
-    assert!(num(&m, "attack_exchange_recall") >= 0.8, "{m}");
+    // Measured 1.0 and 1.0 (0.84 and 0.97 while shared addresses counted per day).
+    assert!(num(&m, "recall") >= 0.95, "{m}");
+    assert!(num(&m, "attack_exchange_recall") >= 0.97, "{m}");
+}
+
+#[test]
+fn lowslow_campaigns_are_linked_through_the_exits_they_share_over_a_week() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let m = metrics(dir.path(), "lowslow", 7, "0.2");
+    assert!(num(&m, "benign_false_positive_rate") <= 0.005, "{m}");
+    // Measured 0.80 and 0.90 (0.63 and 0.79 while shared addresses counted per day:
+    // two accounts of one slow cluster seldom use one exit on the same day).
+    assert!(num(&m, "recall") >= 0.75, "{m}");
+    assert!(num(&m, "attack_exchange_recall") >= 0.85, "{m}");
+    for pop in m["populations"].as_array().expect("populations") {
+        assert_eq!(
+            pop["flagged"].as_u64(),
+            Some(0),
+            "population flagged: {pop}"
+        );
+    }
 }
 
 #[test]
