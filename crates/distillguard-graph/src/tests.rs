@@ -256,23 +256,9 @@ fn a_chain_linked_group_stays_whole() {
 /// Network evidence of two accounts that each call once a day for `days` days, from
 /// the addresses `ip(day)` gives.
 fn network_evidence(days: i64, ip: impl Fn(i64) -> String) -> PairEvidence {
-    let mut items = Vec::new();
-    for acct in ["a", "b"] {
-        for day in 0..days {
-            items.push(exchange(
-                day * 86_400_000 + 3_600_000,
-                acct,
-                &format!("question {day} from {acct}"),
-                &ip(day),
-                None,
-            ));
-        }
-    }
-    let keys: Vec<AccountKeys> = population(&items)
-        .iter()
-        .map(|a| AccountKeys::of(a, 600_000))
-        .collect();
-    pair::compare(&keys[0], &keys[1])
+    let calls: Vec<(i64, String)> = (0..days).map(|day| (day, ip(day))).collect();
+    let calls: Vec<(i64, &str)> = calls.iter().map(|(d, a)| (*d, a.as_str())).collect();
+    evidence_on_days(&calls, &calls)
 }
 
 #[test]
@@ -291,8 +277,8 @@ fn one_shared_place_for_many_days_is_co_location_not_coordination() {
     assert_eq!(pool.strength(LinkKind::Subnet), 1.0);
 }
 
-/// Network evidence of two accounts that call once on each of the given days (days
-/// from the epoch, a Thursday), account `a` from `a_ips[i]` on `a_days[i]`, `b` likewise.
+/// Network evidence of two accounts `a` and `b`, each calling once per (day, address)
+/// in its list (days from the epoch, a Thursday), at 03:00 UTC.
 fn evidence_on_days(a: &[(i64, &str)], b: &[(i64, &str)]) -> PairEvidence {
     let mut items = Vec::new();
     for (acct, calls) in [("a", a), ("b", b)] {
