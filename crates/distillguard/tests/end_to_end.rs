@@ -75,6 +75,17 @@ fn num(m: &serde_json::Value, key: &str) -> f64 {
         .unwrap_or_else(|| panic!("{key} missing in {m}"))
 }
 
+/// Every benign population (hard ones included) without an `attack` verdict.
+fn assert_no_benign_population_flagged(m: &serde_json::Value) {
+    for pop in m["populations"].as_array().expect("populations") {
+        assert_eq!(
+            pop["flagged"].as_u64(),
+            Some(0),
+            "population flagged: {pop}"
+        );
+    }
+}
+
 #[test]
 fn default_scenario_is_caught_without_false_positives() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -83,14 +94,7 @@ fn default_scenario_is_caught_without_false_positives() {
     assert!(num(&m, "benign_false_positive_rate") <= 0.005, "{m}");
     assert!(num(&m, "attack_exchange_recall") >= 0.97, "{m}");
     assert!(num(&m, "roc_auc") >= 0.97, "{m}");
-    // Every hard benign population without an attack verdict.
-    for pop in m["populations"].as_array().expect("populations") {
-        assert_eq!(
-            pop["flagged"].as_u64(),
-            Some(0),
-            "population flagged: {pop}"
-        );
-    }
+    assert_no_benign_population_flagged(&m);
 }
 
 #[test]
@@ -112,13 +116,7 @@ fn lowslow_campaigns_are_linked_through_the_exits_they_share_over_a_week() {
     // two accounts of one slow cluster seldom use one exit on the same day).
     assert!(num(&m, "recall") >= 0.75, "{m}");
     assert!(num(&m, "attack_exchange_recall") >= 0.85, "{m}");
-    for pop in m["populations"].as_array().expect("populations") {
-        assert_eq!(
-            pop["flagged"].as_u64(),
-            Some(0),
-            "population flagged: {pop}"
-        );
-    }
+    assert_no_benign_population_flagged(&m);
 }
 
 #[test]
