@@ -7,7 +7,10 @@
 mod commands;
 
 /// mimalloc: parsing allocates and frees many small strings per record, where the
-/// system allocator spent about 15% of `analyze`'s time.
+/// system allocator spent about 15% of `analyze`'s time. Built with `no_thp`: with
+/// transparent huge pages, each page mimalloc took fresh (or back after a purge) was
+/// a 2 MiB fault to zero, and on a machine short of free huge pages the kernel's
+/// compaction added 1.5-2 s of system time to a 5 s run (bench/RESULTS.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
