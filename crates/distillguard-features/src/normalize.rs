@@ -39,6 +39,65 @@ pub fn visit_tokens(text: &str, mut visit: impl FnMut(&str)) {
     })
 }
 
+/// What an ASCII byte is to the tokenizer (non-ASCII bytes are [`Class::Wide`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Space and punctuation that only ends a word.
+    Gap,
+    Lower,
+    Upper,
+    Digit,
+    /// Ends a word and a sentence: `.`, `?`, `!`, `;`, `:`, `[`, `]`, newline.
+    Boundary,
+    /// `"` and `` ` ``: may open a quoted span or a code fence.
+    Quote,
+    /// The first byte of a multi-byte character.
+    Wide,
+}
+
+/// The class of every byte, looked up once per byte on the hot path.
+const CLASSES: [Class; 256] = {
+    let mut table = [Class::Gap; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            Class::Wide
+        } else if byte.is_ascii_lowercase() {
+            Class::Lower
+        } else if byte.is_ascii_uppercase() {
+            Class::Upper
+        } else if byte.is_ascii_digit() {
+            Class::Digit
+        } else if matches!(byte, b'.' | b'?' | b'!' | b';' | b':' | b'\n' | b'[' | b']') {
+            Class::Boundary
+        } else if matches!(byte, b'"' | b'`') {
+            Class::Quote
+        } else {
+            Class::Gap
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Longest quoted span (bytes between the marks) that is masked as one slot.
+const MAX_QUOTE_BYTES: usize = 400;
+
+/// Offset in `after` of the closing mark `close` if it starts within
+/// [`MAX_QUOTE_BYTES`]; only that prefix is searched.
+fn quote_end(after: &str, close: char) -> Option<usize> {
+    let mut buf = [0u8; 4];
+    let close = close.encode_utf8(&mut buf).as_bytes();
+    let window = &after.as_bytes()[..after.len().min(MAX_QUOTE_BYTES + close.len())];
+    // UTF-8 is self-synchronising: a byte match of a whole character is that character.
+    let found = match close {
+        [mark] => window.iter().position(|b| b == mark),
+        _ => window.windows(close.len()).position(|w| w == close),
+    };
+    found.filter(|&end| end <= MAX_QUOTE_BYTES)
+}
+
 /// Like [`visit_tokens`], but also emits [`BOUNDARY`] at sentence and line ends
 /// (`.`, `?`, `!`, `;`, `:`, brackets, newlines, and their CJK forms).
 // The macros reset `last_was_num` after every emit; the last reset is never read.
@@ -64,104 +123,115 @@ pub fn visit_tokens_with_boundaries(text: &str, mut visit: impl FnMut(&str)) {
         }};
     }
 
-    // Byte cursor over `text`; ASCII (most prompt text) is handled byte by byte, other
+    // Byte cursor over `text`; ASCII (most prompt text) is classified by a table, other
     // characters are decoded. `pos` is always on a char boundary.
     let bytes = text.as_bytes();
     let mut pos = 0usize;
     while pos < bytes.len() {
         let byte = bytes[pos];
-        let rest = &text[pos..];
-        let ch = if byte < 0x80 {
-            char::from(byte)
-        } else {
-            match rest.chars().next() {
-                Some(ch) => ch,
-                None => break,
-            }
-        };
-        if byte == b'`' && rest.starts_with("```") {
-            flush!();
-            pos += 3;
-            pos = match text[pos..].find("```") {
-                Some(end) => pos + end + 3,
-                None => bytes.len(),
-            };
-            emit!(CODE);
-            continue;
-        }
-        if byte == b'h'
-            && word.is_empty()
-            && (rest.starts_with("http://") || rest.starts_with("https://"))
-        {
-            pos += rest.find(char::is_whitespace).unwrap_or(rest.len());
-            emit!(URL);
-            continue;
-        }
-        if byte == b'"' || byte == b'`' || ch == '\u{201C}' {
-            let close = if ch == '\u{201C}' { '\u{201D}' } else { ch };
-            let after = &rest[ch.len_utf8()..];
-            // Only short-ish spans are slots; a quote mark left open is punctuation.
-            if let Some(end) = after.find(close).filter(|&end| end <= 400) {
+        match CLASSES[usize::from(byte)] {
+            Class::Gap => {
                 flush!();
-                emit!(QUOTE);
-                pos += ch.len_utf8() + end + close.len_utf8();
-                continue;
-            }
-        }
-        if byte.is_ascii_alphabetic() {
-            // A run of ASCII letters at once (most of any prompt): none of the checks
-            // above can fire inside it.
-            let run = bytes[pos..]
-                .iter()
-                .position(|b| !b.is_ascii_alphabetic())
-                .unwrap_or(bytes.len() - pos);
-            // A whole lowercase word, ended by ASCII that is not a letter (or the end):
-            // visited in place, without copying it into `word`.
-            let whole_word = word.is_empty() && bytes.get(pos + run).is_none_or(u8::is_ascii);
-            if whole_word && !bytes[pos..pos + run].iter().any(u8::is_ascii_uppercase) {
-                emit!(&text[pos..pos + run]);
-                pos += run;
-                continue;
-            }
-            let start = word.len();
-            word.push_str(&text[pos..pos + run]);
-            word[start..].make_ascii_lowercase();
-            pos += run;
-            continue;
-        }
-        pos += ch.len_utf8();
-        if byte.is_ascii_digit() {
-            flush!();
-            // Collapse a number (with separators) into one mask.
-            while pos < bytes.len() && matches!(bytes[pos], b'0'..=b'9' | b'.' | b',') {
                 pos += 1;
             }
-            if !last_was_num {
-                visit(NUM);
-                last_was_num = true;
-            }
-        } else if is_cjk(ch) {
-            flush!();
-            let mut buf = [0u8; 4];
-            emit!(ch.encode_utf8(&mut buf));
-        } else if ch.is_alphabetic() {
-            word.extend(ch.to_lowercase());
-        } else {
-            flush!();
-            if matches!(
-                ch,
-                '.' | '?'
-                    | '!'
-                    | ';'
-                    | ':'
-                    | '\n'
-                    | '['
-                    | ']'
-                    | '\u{3002}'
-                    | '\u{FF1F}'
-                    | '\u{FF01}'
-            ) {
+            Class::Boundary => {
+                flush!();
                 emit!(BOUNDARY);
+                pos += 1;
+            }
+            Class::Lower | Class::Upper => {
+                let rest = &bytes[pos..];
+                if byte == b'h'
+                    && word.is_empty()
+                    && (rest.starts_with(b"http://") || rest.starts_with(b"https://"))
+                {
+                    let rest = &text[pos..];
+                    pos += rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    emit!(URL);
+                    continue;
+                }
+                // A run of ASCII letters at once (most of any prompt): none of the
+                // checks above can fire inside it.
+                let mut run = 1;
+                let mut upper = byte.is_ascii_uppercase();
+                while let Some(&b) = rest.get(run) {
+                    match CLASSES[usize::from(b)] {
+                        Class::Lower => {}
+                        Class::Upper => upper = true,
+                        _ => break,
+                    }
+                    run += 1;
+                }
+                // A whole lowercase word, ended by ASCII that is not a letter (or the
+                // end): visited in place, without copying it into `word`.
+                let whole_word = word.is_empty() && rest.get(run).is_none_or(u8::is_ascii);
+                if whole_word && !upper {
+                    emit!(&text[pos..pos + run]);
+                } else {
+                    let start = word.len();
+                    word.push_str(&text[pos..pos + run]);
+                    word[start..].make_ascii_lowercase();
+                }
+                pos += run;
+            }
+            Class::Digit => {
+                flush!();
+                pos += 1;
+                // Collapse a number (with separators) into one mask.
+                while pos < bytes.len() && matches!(bytes[pos], b'0'..=b'9' | b'.' | b',') {
+                    pos += 1;
+                }
+                if !last_was_num {
+                    visit(NUM);
+                    last_was_num = true;
+                }
+            }
+            Class::Quote => {
+                if byte == b'`' && bytes[pos..].starts_with(b"```") {
+                    flush!();
+                    pos += 3;
+                    pos = match text[pos..].find("```") {
+                        Some(end) => pos + end + 3,
+                        None => bytes.len(),
+                    };
+                    emit!(CODE);
+                    continue;
+                }
+                // Only short-ish spans are slots; a quote mark left open is punctuation.
+                if let Some(end) = quote_end(&text[pos + 1..], char::from(byte)) {
+                    flush!();
+                    emit!(QUOTE);
+                    pos += 1 + end + 1;
+                    continue;
+                }
+                flush!();
+                pos += 1;
+            }
+            Class::Wide => {
+                let Some(ch) = text[pos..].chars().next() else {
+                    break;
+                };
+                if ch == '\u{201C}' {
+                    if let Some(end) = quote_end(&text[pos + ch.len_utf8()..], '\u{201D}') {
+                        flush!();
+                        emit!(QUOTE);
+                        pos += ch.len_utf8() + end + '\u{201D}'.len_utf8();
+                        continue;
+                    }
+                }
+                pos += ch.len_utf8();
+                if is_cjk(ch) {
+                    flush!();
+                    let mut buf = [0u8; 4];
+                    emit!(ch.encode_utf8(&mut buf));
+                } else if ch.is_alphabetic() {
+                    word.extend(ch.to_lowercase());
+                } else {
+                    flush!();
+                    if matches!(ch, '\u{3002}' | '\u{FF1F}' | '\u{FF01}') {
+                        emit!(BOUNDARY);
+                    }
+                }
             }
         }
     }
@@ -217,6 +287,22 @@ mod tests {
             tokens("What is the capital of France?"),
             tokens("How do I bake bread?")
         );
+    }
+
+    #[test]
+    fn quoted_spans_up_to_the_limit_are_slots_and_longer_ones_are_text() {
+        for (open, close) in [("\"", "\""), ("`", "`"), ("\u{201C}", "\u{201D}")] {
+            for len in [MAX_QUOTE_BYTES - 1, MAX_QUOTE_BYTES, MAX_QUOTE_BYTES + 1] {
+                let text = format!("say {open}{}{close} now", "a".repeat(len));
+                let mut fast = Vec::new();
+                visit_tokens_with_boundaries(&text, |t| fast.push(t.to_string()));
+                let mut slow = Vec::new();
+                reference_visit(&text, |t| slow.push(t.to_string()));
+                assert_eq!(fast, slow, "{open} {len}");
+                let masked = fast.iter().any(|t| t == QUOTE);
+                assert_eq!(masked, len <= MAX_QUOTE_BYTES, "{open} {len}: {fast:?}");
+            }
+        }
     }
 
     #[test]

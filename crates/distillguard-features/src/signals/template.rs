@@ -59,6 +59,43 @@ fn mix(acc: u64, token_hash: u64) -> u64 {
 
 const SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// Hash of one normalised token, inlined into the tokenizer's loop (every token of
+/// every prompt comes through here). Tokens of up to 16 bytes (nearly all) are read as
+/// two little-endian words (overlapping where shorter, with the length mixed in, so
+/// the reading is one-to-one) and folded by 128-bit multiplication, in the manner of
+/// wyhash; longer ones go to [`crate::hash64`]. Stable across runs and platforms.
+#[inline(always)]
+fn token_hash(token: &[u8]) -> u64 {
+    const P0: u64 = 0xa076_1d64_78bd_642f;
+    const P1: u64 = 0xe703_7ed1_a0b4_28db;
+    let n = token.len();
+    let word = |at: usize| {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(&token[at..at + 8]);
+        u64::from_le_bytes(buf)
+    };
+    let half = |at: usize| {
+        let mut buf = [0u8; 4];
+        buf.copy_from_slice(&token[at..at + 4]);
+        u64::from(u32::from_le_bytes(buf))
+    };
+    let (a, b) = match n {
+        0 => (0, 0),
+        1..=3 => (
+            u64::from(token[0]) << 16 | u64::from(token[n / 2]) << 8 | u64::from(token[n - 1]),
+            0,
+        ),
+        4..=7 => (half(0) << 32 | half(n - 4), 0),
+        8..=16 => (word(0), word(n - 8)),
+        _ => return crate::hash64(token),
+    };
+    let fold = |x: u64, y: u64| {
+        let product = u128::from(x) * u128::from(y);
+        (product as u64) ^ ((product >> 64) as u64)
+    };
+    fold(a ^ P0 ^ n as u64, fold(b ^ P1, P0))
+}
+
 /// Sketches `prompt`.
 pub fn sketch(prompt: &str) -> TemplateSketch {
     let mut head = SEED;
@@ -85,7 +122,7 @@ pub fn sketch(prompt: &str) -> TemplateSketch {
             sentence_len = 0;
             return;
         }
-        let h = crate::hash64(token.as_bytes());
+        let h = token_hash(token.as_bytes());
         sentence_ring[sentence_len % FRAME_TOKENS] = h;
         sentence_len += 1;
         if count < FRAME_TOKENS {
