@@ -221,10 +221,9 @@ fn fold_exchanges(
         let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<Exchange>>(2);
         let folded = &folded;
         let folder = scope.spawn(move || {
-            for batch in batch_rx {
-                engine.observe_batch(&batch);
-                folded.fetch_add(batch.len() as u64, Ordering::Relaxed);
-            }
+            engine.observe_batches(batch_rx, |n| {
+                folded.fetch_add(n as u64, Ordering::Relaxed);
+            });
             engine
         });
         let read = distillguard_ingest::read_exchanges(files, opts, &mut |event| {
