@@ -92,8 +92,8 @@ fn quote_end(after: &str, close: char) -> Option<usize> {
     let window = &after.as_bytes()[..after.len().min(MAX_QUOTE_BYTES + close.len())];
     // UTF-8 is self-synchronising: a byte match of a whole character is that character.
     let found = match close {
-        [mark] => window.iter().position(|b| b == mark),
-        _ => window.windows(close.len()).position(|w| w == close),
+        [mark] => memchr::memchr(*mark, window),
+        _ => memchr::memmem::find(window, close),
     };
     found.filter(|&end| end <= MAX_QUOTE_BYTES)
 }
