@@ -2,9 +2,9 @@
 //!
 //! `observe_batch` (or `observe_batches`, for a stream) computes per-exchange signals
 //! in parallel and folds them into per-account fingerprints (memory grows with
-//! accounts, not exchanges); `finish` fits the detectors on the population, builds the account graph, scores accounts and
-//! clusters, calibrates thresholds on ordinary traffic, groups campaigns and assembles
-//! the report with every verdict's evidence. Pure and deterministic: the same
+//! accounts, not exchanges); `finish` fits the detectors on the population, builds the
+//! account graph, scores accounts and clusters, calibrates thresholds on ordinary
+//! traffic, groups campaigns and assembles the report with every verdict's evidence. Pure and deterministic: the same
 //! exchanges in any order give the same report.
 
 use distillguard_features::fingerprint::Collector;
