@@ -4,8 +4,8 @@
 //! in parallel and folds them into per-account fingerprints (memory grows with
 //! accounts, not exchanges); `finish` fits the detectors on the population, builds the
 //! account graph, scores accounts and clusters, calibrates thresholds on ordinary
-//! traffic, groups campaigns and assembles the report with every verdict's evidence. Pure and deterministic: the same
-//! exchanges in any order give the same report.
+//! traffic, groups campaigns and assembles the report with every verdict's evidence.
+//! Pure and deterministic: the same exchanges in any order give the same report.
 
 use distillguard_features::fingerprint::Collector;
 use distillguard_features::signals;
