@@ -86,10 +86,11 @@ impl Engine {
         I: IntoIterator<Item = Vec<Exchange>>,
     {
         let mut ready: Option<(Vec<Exchange>, Vec<signals::ExchangeSignals>)> = None;
-        for batch in batches {
+        // One more round after the last batch, to fold it.
+        for batch in batches.into_iter().map(Some).chain([None]) {
             let previous = ready.take();
             let (sigs, ()) = rayon::join(
-                || extract_all(&batch),
+                || batch.as_deref().map(extract_all),
                 || {
                     if let Some((done, sigs)) = previous {
                         self.fold(&done, &sigs);
@@ -97,11 +98,7 @@ impl Engine {
                     }
                 },
             );
-            ready = Some((batch, sigs));
-        }
-        if let Some((done, sigs)) = ready {
-            self.fold(&done, &sigs);
-            folded(done.len());
+            ready = batch.zip(sigs);
         }
     }
 
