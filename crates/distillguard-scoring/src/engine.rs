@@ -35,6 +35,35 @@ pub struct ReaderCounts {
     pub duplicates: u64,
 }
 
+/// The stages of [`Engine::finish`], in order, so a caller can show progress on a
+/// large population (each is announced as it starts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Per-account fingerprints closed and the population's detectors fitted.
+    Population,
+    /// Every account assessed on its own; thresholds calibrated on ordinary traffic.
+    Accounts,
+    /// Candidate pairs found and verified into the account graph.
+    Graph,
+    /// Clusters found in the graph and scored.
+    Clusters,
+    /// Verdicts, evidence and campaigns assembled into the report.
+    Report,
+}
+
+impl Stage {
+    /// What the stage does, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::Population => "fitting the population",
+            Stage::Accounts => "scoring accounts, calibrating thresholds",
+            Stage::Graph => "linking accounts",
+            Stage::Clusters => "finding and scoring clusters",
+            Stage::Report => "assembling verdicts and campaigns",
+        }
+    }
+}
+
 /// The engine's result: the report and what it was calibrated with.
 #[derive(Debug)]
 pub struct Analysis {
@@ -152,7 +181,18 @@ impl Engine {
 
     /// Scores everything and builds the report.
     pub fn finish(self, side: SideInputs<'_>, counts: ReaderCounts) -> Analysis {
+        self.finish_with_stages(side, counts, &mut |_| {})
+    }
+
+    /// [`Engine::finish`], telling `stage` as each [`Stage`] starts.
+    pub fn finish_with_stages(
+        self,
+        side: SideInputs<'_>,
+        counts: ReaderCounts,
+        stage: &mut dyn FnMut(Stage),
+    ) -> Analysis {
         let config = self.config;
+        stage(Stage::Population);
         let population = self.collector.finish(side.accounts);
         let accounts = &population.accounts;
         let detectors = Detectors::fit(
@@ -164,6 +204,7 @@ impl Engine {
         let cap = config.group_cap;
 
         // Accounts on their own.
+        stage(Stage::Accounts);
         let findings: Vec<Vec<Finding>> =
             accounts.par_iter().map(|a| detectors.assess(a)).collect();
         let maxima: Vec<[f64; Group::COUNT]> =
@@ -184,7 +225,9 @@ impl Engine {
         );
 
         // Across accounts.
+        stage(Stage::Graph);
         let graph = distillguard_graph::build(accounts, &config.graph);
+        stage(Stage::Clusters);
         let components = distillguard_graph::connected_clusters(
             accounts.len(),
             &graph.edges,
@@ -208,6 +251,7 @@ impl Engine {
             from: self.from,
             to: self.to,
         };
+        stage(Stage::Report);
         let report = assemble::report(assemble::Parts {
             input,
             population: &population,

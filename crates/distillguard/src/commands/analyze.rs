@@ -133,6 +133,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .with_context(|| format!("creating {}", rejects_path.display()))?,
     );
 
+    let mut stages = Stages::new(!args.quiet);
     let progress = Progress::new(!args.quiet && std::io::stderr().is_terminal());
     let opts = ReadOptions {
         mapping,
@@ -164,12 +165,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         )));
     }
 
-    if !args.quiet {
-        eprintln!(
-            "read {} exchanges; scoring accounts, linking clusters...",
-            engine.exchanges()
-        );
-    }
+    stages.done(&format!("read {} exchanges", engine.exchanges()));
     let side = SideInputs {
         accounts: &records,
         releases: &releases,
@@ -182,9 +178,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let report = if args.detector == "baseline" {
         engine.finish_baseline(side, counts)
     } else {
-        engine.finish(side, counts).report
+        engine
+            .finish_with_stages(side, counts, &mut |stage| stages.start(stage.describe()))
+            .report
     };
+    stages.start("writing the report");
     write_outputs(&report, &args.out)?;
+    stages.done("");
 
     if !args.quiet {
         let width = terminal_width();
@@ -306,6 +306,45 @@ fn terminal_width() -> usize {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100)
+}
+
+/// One line on stderr per stage after the read, with the seconds it took, so a long
+/// run is never silent (nothing with --quiet).
+struct Stages {
+    enabled: bool,
+    clock: std::time::Instant,
+    running: Option<&'static str>,
+}
+
+impl Stages {
+    fn new(enabled: bool) -> Stages {
+        Stages {
+            enabled,
+            clock: std::time::Instant::now(),
+            running: None,
+        }
+    }
+
+    /// Ends the running stage (or the read, described by `what`) and starts timing the next.
+    fn done(&mut self, what: &str) {
+        let seconds = self.clock.elapsed().as_secs_f64();
+        if self.enabled {
+            match self.running.take() {
+                Some(stage) => eprintln!("  {stage}: {seconds:.2} s"),
+                None if !what.is_empty() => eprintln!("{what} in {seconds:.1} s"),
+                None => {}
+            }
+        }
+        self.clock = std::time::Instant::now();
+    }
+
+    fn start(&mut self, stage: &'static str) {
+        if self.running.is_some() {
+            self.done("");
+        }
+        self.running = Some(stage);
+        self.clock = std::time::Instant::now();
+    }
 }
 
 /// A progress bar on a terminal; nothing otherwise.
