@@ -343,18 +343,12 @@ impl Consumer<'_> {
         }
         self.file_lines_before += piece.lines;
         let mut exchanges = piece.exchanges;
-        // Drop duplicates in place (first copy wins), counting as we go.
-        let mut hashes = piece.id_hashes.into_iter();
-        let seen = &mut self.seen;
-        let mut duplicates = 0;
-        exchanges.retain(|_| match hashes.next().flatten() {
-            Some(hash) if !seen.insert(hash) => {
-                duplicates += 1;
-                false
-            }
-            _ => true,
-        });
-        self.stats.duplicates += duplicates;
+        // Drop duplicates in place (first copy wins).
+        let fresh = self.seen.insert_all(&piece.id_hashes);
+        let mut fresh = fresh.iter();
+        let before = exchanges.len();
+        exchanges.retain(|_| fresh.next().copied().unwrap_or(true));
+        self.stats.duplicates += (before - exchanges.len()) as u64;
         self.stats.exchanges += exchanges.len() as u64;
         for ex in &exchanges {
             self.stats.min_ts = Some(self.stats.min_ts.map_or(ex.ts, |m| m.min(ex.ts)));
