@@ -26,7 +26,6 @@ pub use pair::{Edge, PairEvidence};
 
 use distillguard_features::fingerprint::AccountFingerprint;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Settings of the graph stage (validated by the caller's config).
 #[derive(Debug, Clone, PartialEq)]
@@ -94,36 +93,68 @@ fn weighed_candidates(
 }
 
 /// Candidate pairs: accounts sharing any key of any kind, chained in a fixed order.
+///
+/// Per kind, every (key, account) entry is sorted so that a key's holders lie side by
+/// side (no map of per-key lists: at the public scale there are millions of keys);
+/// the groups are then chained in parallel, and the pairs of all kinds sorted and
+/// de-duplicated once.
 fn candidates(keys: &[AccountKeys], neighbours: usize) -> (Vec<(u32, u32)>, keys::KeyStats) {
     let mut stats = keys::KeyStats::default();
-    let mut pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
     for kind in LinkKind::KEYED {
-        let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        for (i, k) in keys.iter().enumerate() {
-            for &key in k.keys(kind) {
-                index.entry(key).or_default().push(i as u32);
-            }
+        let mut entries: Vec<(u64, u32)> = keys
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, k)| k.keys(kind).iter().map(move |&key| (key, i as u32)))
+            .collect();
+        entries.par_sort_unstable();
+        let groups = shared_groups(&entries);
+        for &(start, end) in &groups {
+            stats.record(kind, entries[start].0, end - start);
         }
         let max_group = kind.max_group();
-        for (key, mut members) in index {
-            if members.len() < 2 {
-                continue;
+        pairs.par_extend(
+            groups
+                .par_iter()
+                .filter(|&&(start, end)| end - start <= max_group)
+                .flat_map_iter(|&(start, end)| {
+                    let key = entries[start].0;
+                    let mut members: Vec<u32> = entries[start..end].iter().map(|e| e.1).collect();
+                    members.sort_unstable_by_key(|&m| (order_hash(m, key), m));
+                    chain(&members, neighbours)
+                }),
+        );
+    }
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    (pairs, stats)
+}
+
+/// The runs of `entries` (sorted by key) that hold one key for two or more accounts,
+/// as index ranges.
+fn shared_groups(entries: &[(u64, u32)]) -> Vec<(usize, usize)> {
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for end in 1..=entries.len() {
+        if end == entries.len() || entries[end].0 != entries[start].0 {
+            if end - start >= 2 {
+                groups.push((start, end));
             }
-            stats.record(kind, key, members.len());
-            if members.len() > max_group {
-                continue; // ubiquitous: shared by too many to mean common control
-            }
-            members.sort_unstable_by_key(|&m| (order_hash(m, key), m));
-            for (pos, &a) in members.iter().enumerate() {
-                for &b in members.iter().skip(pos + 1).take(neighbours) {
-                    pairs.insert((a.min(b), a.max(b)));
-                }
-            }
+            start = end;
         }
     }
-    let mut pairs: Vec<(u32, u32)> = pairs.into_iter().collect();
-    pairs.sort_unstable();
-    (pairs, stats)
+    groups
+}
+
+/// Each member paired with its next `neighbours` in `members`' order, as (low, high).
+fn chain(members: &[u32], neighbours: usize) -> Vec<(u32, u32)> {
+    let mut pairs = Vec::with_capacity(members.len() * neighbours);
+    for (pos, &a) in members.iter().enumerate() {
+        for &b in members.iter().skip(pos + 1).take(neighbours) {
+            pairs.push((a.min(b), a.max(b)));
+        }
+    }
+    pairs
 }
 
 /// A pseudo-random but fixed order of accounts (per key), so chains differ per key and

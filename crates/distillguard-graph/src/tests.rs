@@ -460,6 +460,79 @@ fn the_early_exit_edge_test_decides_exactly_what_the_full_comparison_decides() {
     assert!(dropped_early > 50, "{dropped_early} pairs dropped early");
 }
 
+/// A shared key: its kind, the key, and how many accounts hold it.
+type SharedKey = (LinkKind, u64, u32);
+
+/// Candidate pairs as first written: one map of key → holders per kind, pairs
+/// collected in a set. The sorted version must find exactly these.
+fn candidates_by_map(keys: &[AccountKeys], neighbours: usize) -> (Vec<(u32, u32)>, Vec<SharedKey>) {
+    let mut shared = Vec::new();
+    let mut pairs = std::collections::BTreeSet::new();
+    for kind in LinkKind::KEYED {
+        let mut index: std::collections::HashMap<u64, Vec<u32>> = Default::default();
+        for (i, k) in keys.iter().enumerate() {
+            for &key in k.keys(kind) {
+                index.entry(key).or_default().push(i as u32);
+            }
+        }
+        for (key, mut members) in index {
+            if members.len() < 2 {
+                continue;
+            }
+            shared.push((kind, key, members.len() as u32));
+            if members.len() > kind.max_group() {
+                continue;
+            }
+            members.sort_unstable_by_key(|&m| (order_hash(m, key), m));
+            for (pos, &a) in members.iter().enumerate() {
+                for &b in members.iter().skip(pos + 1).take(neighbours) {
+                    pairs.insert((a.min(b), a.max(b)));
+                }
+            }
+        }
+    }
+    (pairs.into_iter().collect(), shared)
+}
+
+#[test]
+fn candidate_pairs_and_key_counts_are_those_of_the_plain_map() {
+    use distillguard_sim::plan::Plan;
+    use distillguard_sim::traffic::account_traffic;
+    let scenario = distillguard_sim::load("hard-benign")
+        .expect("built-in scenario")
+        .scaled(0.05);
+    let plan = Plan::build(&scenario, 12);
+    let mut collector = Collector::new();
+    for index in 0..plan.len() as u64 {
+        for e in account_traffic(&scenario, &plan, 12, index).1 {
+            collector.observe(&e, &extract(&e));
+        }
+    }
+    let accounts = collector.finish(&[]).accounts;
+    let keys: Vec<AccountKeys> = accounts
+        .iter()
+        .map(|a| AccountKeys::of(a, GraphConfig::default().sync_bucket_ms))
+        .collect();
+    for neighbours in [1, 3] {
+        let (pairs, stats) = candidates(&keys, neighbours);
+        let (expected_pairs, shared) = candidates_by_map(&keys, neighbours);
+        assert!(pairs.len() > 100, "{} pairs", pairs.len());
+        assert_eq!(pairs, expected_pairs, "neighbours {neighbours}");
+        for kind in LinkKind::KEYED {
+            let of_kind: Vec<_> = shared.iter().filter(|s| s.0 == kind).collect();
+            assert_eq!(stats.shared_keys[kind.index()], of_kind.len() as u64);
+            let ubiquitous = of_kind.iter().filter(|s| s.2 as usize > kind.max_group());
+            assert_eq!(
+                stats.ubiquitous_keys[kind.index()],
+                ubiquitous.count() as u64
+            );
+        }
+        for &(kind, key, holders) in &shared {
+            assert_eq!(stats.accounts_sharing(kind, key), holders);
+        }
+    }
+}
+
 proptest::proptest! {
     #[test]
     fn synchrony_the_lengths_rule_out_is_zero(
