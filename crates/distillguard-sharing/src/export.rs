@@ -20,7 +20,7 @@
 //! Ids are content UUIDs (UUIDv5 bits in v4 form) of the producer name and what the object is (see [`crate::ids`]), so the
 //! same report exported again gives the same ids.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
 
 use distillguard_model::report::{CampaignReport, ClusterReport, Report};
@@ -183,27 +183,38 @@ fn confidence(score: f64) -> u64 {
 /// not share, in which case a short hash stands in for it.
 struct PrivacyScreen {
     /// Account ids (3 characters or more: shorter ones would match everything).
-    secrets: Vec<String>,
+    secrets: HashSet<Vec<u8>>,
+    /// The distinct lengths of the secrets, ascending.
+    lengths: Vec<usize>,
 }
 
 impl PrivacyScreen {
     fn new(report: &Report) -> Self {
-        let mut secrets: BTreeSet<String> = BTreeSet::new();
-        for account in &report.accounts {
-            secrets.insert(account.account_id.clone());
+        let mut secrets: HashSet<Vec<u8>> = HashSet::new();
+        let ids = report
+            .accounts
+            .iter()
+            .map(|a| &a.account_id)
+            .chain(report.clusters.iter().flat_map(|c| &c.accounts));
+        for id in ids.filter(|id| id.len() >= 3) {
+            secrets.insert(id.as_bytes().to_vec());
         }
-        for cluster in &report.clusters {
-            secrets.extend(cluster.accounts.iter().cloned());
-        }
+        let lengths: BTreeSet<usize> = secrets.iter().map(Vec::len).collect();
         PrivacyScreen {
-            secrets: secrets.into_iter().filter(|s| s.len() >= 3).collect(),
+            secrets,
+            lengths: lengths.into_iter().collect(),
         }
     }
 
+    /// Whether any secret occurs in `text`: every window of `text` as long as some
+    /// secret is looked up (a few lengths times the text's length, however many
+    /// accounts there are).
     fn leaks(&self, text: &str) -> bool {
-        self.secrets
+        let bytes = text.as_bytes();
+        self.lengths
             .iter()
-            .any(|secret| text.contains(secret.as_str()))
+            .take_while(|&&len| len <= bytes.len())
+            .any(|&len| bytes.windows(len).any(|w| self.secrets.contains(w)))
     }
 
     fn label(&self, text: &str) -> String {
@@ -796,6 +807,21 @@ pub(crate) mod tests {
                 .unwrap_or_default()
         };
         assert_eq!(ids(&a), ids(&c));
+    }
+
+    #[test]
+    fn the_privacy_screen_finds_an_account_id_anywhere_in_a_text() {
+        let report = sample_report();
+        let screen = PrivacyScreen::new(&report);
+        let id = &report.accounts[0].account_id;
+        assert!(screen.leaks(id));
+        assert!(screen.leaks(&format!("client/1.0 ({id})")));
+        assert!(screen.leaks(&format!("{id}-worker")));
+        assert!(!screen.leaks("client/1.0"));
+        assert!(!screen.leaks(&id[..id.len() - 1]));
+        assert!(!screen.leaks(""));
+        assert!(screen.label(&format!("camp of {id}")).starts_with("ref-"));
+        assert_eq!(screen.label("coding campaign"), "coding campaign");
     }
 
     #[test]
