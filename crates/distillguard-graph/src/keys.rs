@@ -105,37 +105,32 @@ fn slot<T>(table: &[Vec<T>], kind: LinkKind) -> &[T] {
 }
 
 /// Size of the intersection of two sorted, de-duplicated slices.
-pub fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
+///
+/// Both walks step without a data-dependent branch (each side advances by the result
+/// of a comparison): the keys are hashes, so which side is smaller is a coin toss the
+/// processor cannot predict, and most candidate pairs share few keys or none.
+pub fn intersection_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
 
 /// The intersection of two accounts' keys of one kind: how many keys they share, and
 /// the sum of those keys' rarity (taken from `a`; a key's rarity is the same in both).
+/// Walks as [`intersection_len`] does.
 pub fn weighted_intersection(a: &[u64], a_rarity: &[f32], b: &[u64]) -> (usize, f32) {
     let (mut i, mut j, mut n, mut sum) = (0, 0, 0, 0.0f32);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                sum += a_rarity.get(i).copied().unwrap_or(1.0);
-                i += 1;
-                j += 1;
-            }
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        if x == y {
+            n += 1;
+            sum += a_rarity.get(i).copied().unwrap_or(1.0);
         }
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     (n, sum)
 }
