@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::population::quantile_sorted;
+use crate::population::quantile_select;
 
 /// The calibrated thresholds, on the total-surprise scale and as scores.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -110,9 +110,9 @@ fn null_thresholds(
             null.push(total_of(&row));
         }
     }
-    null.sort_by(f64::total_cmp);
-    let attack_total = quantile_sorted(&null, 1.0 - config.target_fpr).max(config.min_attack_total);
-    let suspicious_total = quantile_sorted(&null, 1.0 - config.suspicious_fpr)
+    let attack_total =
+        quantile_select(&mut null, 1.0 - config.target_fpr).max(config.min_attack_total);
+    let suspicious_total = quantile_select(&mut null, 1.0 - config.suspicious_fpr)
         .max(config.min_attack_total * 0.6)
         .min(attack_total);
     Thresholds {

@@ -68,6 +68,25 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] * (1.0 - frac) + sorted[hi] * frac
 }
 
+/// [`quantile_sorted`] of `values` without sorting them all: the two order statistics
+/// it interpolates between are selected (O(n)); `values` is left reordered.
+pub fn quantile_select(values: &mut [f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let pos = q.clamp(0.0, 1.0) * (values.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    let frac = pos - lo as f64;
+    let (_, &mut low, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let high = if hi > lo {
+        above.iter().copied().min_by(f64::total_cmp).unwrap_or(low)
+    } else {
+        low
+    };
+    low * (1.0 - frac) + high * frac
+}
+
 /// Share (0..1) of `values` strictly above `x`.
 pub fn share_above(values_sorted: &[f64], x: f64) -> f64 {
     if values_sorted.is_empty() {
@@ -102,5 +121,21 @@ mod tests {
     #[test]
     fn share_above_counts_strictly() {
         assert_eq!(share_above(&[1.0, 2.0, 3.0, 4.0], 2.0), 0.5);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn selecting_a_quantile_gives_what_sorting_gives(
+            values in proptest::collection::vec(-1e6f64..1e6, 0..300),
+            q in 0.0f64..=1.0,
+        ) {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let mut scratch = values.clone();
+            proptest::prop_assert_eq!(
+                quantile_select(&mut scratch, q).to_bits(),
+                quantile_sorted(&sorted, q).to_bits()
+            );
+        }
     }
 }
