@@ -7,15 +7,25 @@ use rustc_hash::FxHashMap;
 use crate::links::{self, LinkKind};
 
 /// An account's keys, sorted per kind, plus its activity buckets for synchrony.
+///
+/// Layout: all kinds' keys lie in one allocation, kind after kind in
+/// [`LinkKind::KEYED`] order (the control kinds, compared first, at the front), and so
+/// do their rarities and the network kinds' places. Verifying a candidate pair reads
+/// the keys of an account picked at random from a population far larger than the
+/// caches; from a few contiguous blocks instead of two dozen scattered lists, that is
+/// a few waits for memory instead of one per list.
 #[derive(Debug, Clone, Default)]
 pub struct AccountKeys {
-    per_kind: [Vec<u64>; LinkKind::KEYED.len()],
+    keys: Vec<u64>,
+    /// Where each kind's keys end in `keys` (a kind starts where the one before ends).
+    key_ends: [u32; LinkKind::KEYED.len()],
+    /// How much each key counts ([`links::rarity`]), parallel to `keys`: 1 until
+    /// [`AccountKeys::weigh`] has seen how widely the population shares them.
+    rarity: Vec<f32>,
     /// For network kinds (IP, subnet): the distinct places behind the keys, sorted;
     /// shared keys count only up to the number of shared places (see `links::ip`).
-    places: [Vec<u64>; LinkKind::KEYED.len()],
-    /// How much each key counts ([`links::rarity`]), parallel to the keys: 1 until
-    /// [`AccountKeys::weigh`] has seen how widely the population shares them.
-    rarity: [Vec<f32>; LinkKind::KEYED.len()],
+    places: Vec<u64>,
+    place_ends: [u32; LinkKind::KEYED.len()],
     /// Sorted, distinct activity buckets (time / bucket length).
     pub buckets: Vec<u32>,
     /// Hash of the declared org, if any.
@@ -25,9 +35,10 @@ pub struct AccountKeys {
 impl AccountKeys {
     pub fn of(account: &AccountFingerprint, bucket_ms: i64) -> Self {
         let s = &account.stats;
-        let mut per_kind: [Vec<u64>; LinkKind::KEYED.len()] = Default::default();
-        let mut places: [Vec<u64>; LinkKind::KEYED.len()] = Default::default();
-        let mut rarity: [Vec<f32>; LinkKind::KEYED.len()] = Default::default();
+        let mut keys = Vec::new();
+        let mut key_ends = [0u32; LinkKind::KEYED.len()];
+        let mut places = Vec::new();
+        let mut place_ends = [0u32; LinkKind::KEYED.len()];
         for kind in LinkKind::KEYED {
             let mut p = match kind {
                 LinkKind::Ip => links::ip::places(s),
@@ -36,7 +47,8 @@ impl AccountKeys {
             };
             p.sort_unstable();
             p.dedup();
-            places[kind.index()] = p;
+            places.extend(p);
+            place_ends[kind.index()] = u32::try_from(places.len()).unwrap_or(u32::MAX);
             let mut k = match kind {
                 LinkKind::Payment => links::payment::keys(s),
                 LinkKind::Ip => links::ip::keys(s),
@@ -50,8 +62,8 @@ impl AccountKeys {
             };
             k.sort_unstable();
             k.dedup();
-            rarity[kind.index()] = vec![1.0; k.len()];
-            per_kind[kind.index()] = k;
+            keys.extend(k);
+            key_ends[kind.index()] = u32::try_from(keys.len()).unwrap_or(u32::MAX);
         }
         let mut buckets: Vec<u32> = s
             .sorted_times_ms()
@@ -60,9 +72,11 @@ impl AccountKeys {
             .collect();
         buckets.dedup();
         AccountKeys {
-            per_kind,
+            rarity: vec![1.0; keys.len()],
+            keys,
+            key_ends,
             places,
-            rarity,
+            place_ends,
             buckets,
             org: s
                 .org_id()
@@ -72,7 +86,7 @@ impl AccountKeys {
 
     /// The distinct places behind a network kind's keys (empty for other kinds).
     pub fn places(&self, kind: LinkKind) -> &[u64] {
-        slot(&self.places, kind)
+        &self.places[span(&self.place_ends, kind)]
     }
 
     /// Weighs every key by how many of the `population`'s accounts hold it.
@@ -81,8 +95,8 @@ impl AccountKeys {
             if !kind.weighs_rarity() {
                 continue;
             }
-            let i = kind.index();
-            for (r, &key) in self.rarity[i].iter_mut().zip(&self.per_kind[i]) {
+            let span = span(&self.key_ends, kind);
+            for (r, &key) in self.rarity[span.clone()].iter_mut().zip(&self.keys[span]) {
                 *r = links::rarity(stats.accounts_sharing(kind, key), population);
             }
         }
@@ -90,18 +104,24 @@ impl AccountKeys {
 
     /// How much each of a kind's keys counts, parallel to [`AccountKeys::keys`].
     pub fn rarity(&self, kind: LinkKind) -> &[f32] {
-        slot(&self.rarity, kind)
+        &self.rarity[span(&self.key_ends, kind)]
     }
 
     /// A kind's keys, sorted and de-duplicated.
     pub fn keys(&self, kind: LinkKind) -> &[u64] {
-        slot(&self.per_kind, kind)
+        &self.keys[span(&self.key_ends, kind)]
     }
 }
 
-/// One kind's entry in a per-kind table (empty where the table has none for it).
-fn slot<T>(table: &[Vec<T>], kind: LinkKind) -> &[T] {
-    table.get(kind.index()).map(Vec::as_slice).unwrap_or(&[])
+/// The range of a kind's entries given where each kind's entries end (empty for a kind
+/// without keys, such as synchrony).
+fn span(ends: &[u32; LinkKind::KEYED.len()], kind: LinkKind) -> std::ops::Range<usize> {
+    let i = kind.index();
+    let Some(&end) = ends.get(i) else {
+        return 0..0;
+    };
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    start as usize..end as usize
 }
 
 /// Size of the intersection of two sorted, de-duplicated slices.
