@@ -166,6 +166,12 @@ pub struct KeyStats {
 }
 
 impl KeyStats {
+    /// Makes room for `keys` more shared keys at once (the table would otherwise
+    /// grow, and be copied, a dozen times on a large population).
+    pub fn reserve(&mut self, keys: usize) {
+        self.sizes.reserve(keys);
+    }
+
     pub fn record(&mut self, kind: LinkKind, key: u64, accounts: usize) {
         self.sizes.insert(
             (kind.index() as u8, key),

@@ -101,14 +101,18 @@ fn weighed_candidates(
 fn candidates(keys: &[AccountKeys], neighbours: usize) -> (Vec<(u32, u32)>, keys::KeyStats) {
     let mut stats = keys::KeyStats::default();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
+    // One buffer for every kind, sized once: at the public scale it holds tens of
+    // millions of entries, and fresh memory costs the kernel a page fault per 4 KiB.
+    let mut entries: Vec<(u64, u32)> = Vec::new();
     for kind in LinkKind::KEYED {
-        let mut entries: Vec<(u64, u32)> = keys
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, k)| k.keys(kind).iter().map(move |&key| (key, i as u32)))
-            .collect();
+        entries.clear();
+        entries.reserve(keys.iter().map(|k| k.keys(kind).len()).sum());
+        for (i, k) in keys.iter().enumerate() {
+            entries.extend(k.keys(kind).iter().map(|&key| (key, i as u32)));
+        }
         entries.par_sort_unstable();
         let groups = shared_groups(&entries);
+        stats.reserve(groups.len());
         for &(start, end) in &groups {
             stats.record(kind, entries[start].0, end - start);
         }
