@@ -17,6 +17,7 @@
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -46,7 +47,7 @@ pub const SCORE_SCALE: f64 = 8.0;
 /// groups) and the function that combines a row into a total.
 pub fn calibrate(
     rows: &[Vec<f64>],
-    total_of: &dyn Fn(&[f64]) -> f64,
+    total_of: &(dyn Fn(&[f64]) -> f64 + Sync),
     config: &Config,
 ) -> Thresholds {
     let totals: Vec<f64> = rows.iter().map(|r| total_of(r)).collect();
@@ -77,7 +78,7 @@ pub const ITERATIONS: usize = 4;
 fn null_thresholds(
     rows: &[Vec<f64>],
     kept: &[usize],
-    total_of: &dyn Fn(&[f64]) -> f64,
+    total_of: &(dyn Fn(&[f64]) -> f64 + Sync),
     config: &Config,
 ) -> Thresholds {
     let floor = Thresholds {
@@ -93,23 +94,31 @@ fn null_thresholds(
     // Canonical order (by row index) so the result does not depend on ranking ties.
     let mut kept: Vec<usize> = kept.to_vec();
     kept.sort_unstable();
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    let mut columns: Vec<Vec<f64>> = (0..width)
+    let columns: Vec<Vec<f64>> = (0..width)
         .map(|g| kept.iter().map(|&i| rows[i][g]).collect())
         .collect();
-    let mut null: Vec<f64> = Vec::with_capacity(kept.len() * config.null_rounds);
-    let mut row = vec![0.0; width];
-    for _ in 0..config.null_rounds {
-        for column in &mut columns {
-            column.shuffle(&mut rng);
-        }
-        for i in 0..kept.len() {
-            for (g, column) in columns.iter().enumerate() {
-                row[g] = column[i];
+    // Each round shuffles with its own stream of the seeded generator, so rounds run
+    // in parallel and the result does not depend on how many threads ran them.
+    let mut null: Vec<f64> = (0..config.null_rounds)
+        .into_par_iter()
+        .flat_map_iter(|round| {
+            let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+            rng.set_stream(round as u64);
+            let mut columns = columns.clone();
+            for column in &mut columns {
+                column.shuffle(&mut rng);
             }
-            null.push(total_of(&row));
-        }
-    }
+            let mut row = vec![0.0; width];
+            (0..kept.len())
+                .map(|i| {
+                    for (g, column) in columns.iter().enumerate() {
+                        row[g] = column[i];
+                    }
+                    total_of(&row)
+                })
+                .collect::<Vec<f64>>()
+        })
+        .collect();
     let attack_total =
         quantile_select(&mut null, 1.0 - config.target_fpr).max(config.min_attack_total);
     let suspicious_total = quantile_select(&mut null, 1.0 - config.suspicious_fpr)
