@@ -16,6 +16,7 @@ use std::net::IpAddr;
 
 use distillguard_model::time::{Millis, DAY};
 use distillguard_model::{AccountRecord, AccountType, Capability, Exchange};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use hll::Hll;
@@ -434,12 +435,19 @@ impl Collector {
             };
             self.accounts[slot].apply_record(record);
         }
-        // Deterministic order whatever the input order: by account id.
-        self.accounts
-            .sort_unstable_by(|a, b| a.account_id.cmp(&b.account_id));
-        let fingerprints = self
-            .accounts
-            .into_iter()
+        // Deterministic order whatever the input order: by account id. The order is
+        // found on indices, so each account's (large) state moves once, not at every
+        // step of a sort; the derived features are computed in parallel.
+        let mut order: Vec<usize> = (0..self.accounts.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            self.accounts[a]
+                .account_id
+                .cmp(&self.accounts[b].account_id)
+        });
+        let mut slots: Vec<Option<AccountStats>> = self.accounts.into_iter().map(Some).collect();
+        let sorted: Vec<AccountStats> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let fingerprints = sorted
+            .into_par_iter()
             .map(AccountFingerprint::from_stats)
             .collect();
         Population {
