@@ -120,6 +120,8 @@ fn candidates(keys: &[AccountKeys], neighbours: usize) -> (Vec<(u32, u32)>, keys
         pairs.par_extend(
             groups
                 .par_iter()
+                // A key held by more is ubiquitous: shared by too many to mean common
+                // control (still counted in `stats`, for the rarity of what is shared).
                 .filter(|&&(start, end)| end - start <= max_group)
                 .flat_map_iter(|&(start, end)| {
                     let key = entries[start].0;

@@ -203,3 +203,41 @@ fn bad_lines_are_rejected_and_the_rest_is_analysed() {
     assert_eq!(rejects.lines().count(), 2);
     assert!(rejects.contains("\"line\":2"), "{rejects}");
 }
+
+#[test]
+fn analyze_reports_the_read_and_each_stage_after_it_unless_quiet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let events = dir.path().join("e.jsonl");
+    std::fs::write(
+        &events,
+        "{\"ts\": 1, \"account_id\": \"a\", \"prompt\": \"hi\"}\n{\"ts\": 2, \"account_id\": \"b\", \"prompt\": \"hello\"}\n",
+    )
+    .expect("write");
+    let out = bin()
+        .arg("analyze")
+        .arg(&events)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("read 2 exchanges in "), "{stderr}");
+    for stage in ["linking accounts: ", "writing the report: "] {
+        assert!(stderr.contains(stage), "no {stage:?} in {stderr}");
+    }
+    let quiet = bin()
+        .arg("analyze")
+        .arg(&events)
+        .arg("--out")
+        .arg(dir.path().join("q"))
+        .arg("--quiet")
+        .output()
+        .expect("run");
+    assert!(quiet.status.success());
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}

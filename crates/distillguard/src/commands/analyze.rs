@@ -165,7 +165,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         )));
     }
 
-    stages.done(&format!("read {} exchanges", engine.exchanges()));
+    stages.read(engine.exchanges());
     let side = SideInputs {
         accounts: &records,
         releases: &releases,
@@ -184,7 +184,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     stages.start("writing the report");
     write_outputs(&report, &args.out)?;
-    stages.done("");
+    stages.end();
 
     if !args.quiet {
         let width = terminal_width();
@@ -308,8 +308,8 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
-/// One line on stderr per stage after the read, with the seconds it took, so a long
-/// run is never silent (nothing with --quiet).
+/// One line on stderr for the read and one per stage after it, with the seconds each
+/// took, so a long run is never silent (nothing with --quiet).
 struct Stages {
     enabled: bool,
     clock: std::time::Instant,
@@ -317,6 +317,7 @@ struct Stages {
 }
 
 impl Stages {
+    /// Starts timing the read.
     fn new(enabled: bool) -> Stages {
         Stages {
             enabled,
@@ -325,25 +326,30 @@ impl Stages {
         }
     }
 
-    /// Ends the running stage (or the read, described by `what`) and starts timing the next.
-    fn done(&mut self, what: &str) {
-        let seconds = self.clock.elapsed().as_secs_f64();
+    /// Reports the read.
+    fn read(&mut self, exchanges: u64) {
         if self.enabled {
-            match self.running.take() {
-                Some(stage) => eprintln!("  {stage}: {seconds:.2} s"),
-                None if !what.is_empty() => eprintln!("{what} in {seconds:.1} s"),
-                None => {}
-            }
+            let seconds = self.clock.elapsed().as_secs_f64();
+            eprintln!("read {exchanges} exchanges in {seconds:.1} s");
         }
         self.clock = std::time::Instant::now();
     }
 
+    /// Ends the running stage, if any, and starts `stage`.
     fn start(&mut self, stage: &'static str) {
-        if self.running.is_some() {
-            self.done("");
-        }
+        self.end();
         self.running = Some(stage);
         self.clock = std::time::Instant::now();
+    }
+
+    /// Ends the running stage, reporting its seconds.
+    fn end(&mut self) {
+        if let Some(stage) = self.running.take() {
+            if self.enabled {
+                let seconds = self.clock.elapsed().as_secs_f64();
+                eprintln!("  {stage}: {seconds:.2} s");
+            }
+        }
     }
 }
 
