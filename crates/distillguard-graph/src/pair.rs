@@ -114,8 +114,13 @@ pub fn edge(a: &AccountKeys, b: &AccountKeys, threshold: f64) -> Option<PairEvid
         same_org: a.org.is_some() && a.org == b.org,
         ..PairEvidence::default()
     };
-    for kind in LinkKind::KEYED.into_iter().filter(|k| k.is_control()) {
-        add_keyed(&mut evidence, kind, a, b);
+    add_keyed(&mut evidence, LinkKind::Payment, a, b);
+    // An address shared in a week is a network shared in that week, so accounts that
+    // share no subnet-week share no IP-week either: the IP lists (as long as the
+    // subnet lists) are compared only when there is something to find.
+    add_keyed(&mut evidence, LinkKind::Subnet, a, b);
+    if evidence.shared[LinkKind::Subnet.index()] > 0 {
+        add_keyed(&mut evidence, LinkKind::Ip, a, b);
     }
     // Synchrony is 0 when the two activity lists differ too much in length to overlap
     // enough: then the keyed kinds already say all the control there is.

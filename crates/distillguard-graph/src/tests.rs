@@ -554,3 +554,14 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_keyed_control_kinds_are_the_three_the_edge_test_compares_by_name() {
+    // `pair::edge` compares payment, subnet and (only when a subnet-week is shared) IP
+    // by name before anything else; a new keyed control kind must be added there.
+    let control: Vec<LinkKind> = LinkKind::KEYED
+        .into_iter()
+        .filter(|k| k.is_control())
+        .collect();
+    assert_eq!(control, [LinkKind::Payment, LinkKind::Ip, LinkKind::Subnet]);
+}
