@@ -232,3 +232,28 @@ fn a_stream_of_batches_folds_exactly_as_batch_by_batch() {
     );
     assert!(!by_batch.accounts.is_empty());
 }
+
+#[test]
+fn finish_announces_each_stage_once_in_order_with_the_same_report() {
+    use crate::engine::Stage;
+    let items = population();
+    let mut engine = Engine::new(Config::default());
+    engine.observe_batch(&items);
+    let mut seen = Vec::new();
+    let staged = engine.finish_with_stages(
+        SideInputs::default(),
+        ReaderCounts::default(),
+        &mut |stage| seen.push(stage),
+    );
+    assert_eq!(
+        seen,
+        [
+            Stage::Population,
+            Stage::Accounts,
+            Stage::Graph,
+            Stage::Clusters,
+            Stage::Report
+        ]
+    );
+    assert_eq!(staged.report, run(&items).report);
+}
