@@ -424,25 +424,34 @@ fn a_card_behind_most_accounts_still_links_them() {
     assert_eq!(clusters[0].members.len(), 40);
 }
 
+/// Fingerprints of a built-in scenario at scale 0.05 (a few hundred accounts), folded
+/// as `analyze` folds them.
+fn simulated_population(
+    scenario: &str,
+    seed: u64,
+) -> Vec<distillguard_features::AccountFingerprint> {
+    use distillguard_sim::plan::Plan;
+    use distillguard_sim::traffic::account_traffic;
+    let scenario = distillguard_sim::load(scenario)
+        .expect("built-in scenario")
+        .scaled(0.05);
+    let plan = Plan::build(&scenario, seed);
+    let mut collector = Collector::new();
+    for index in 0..plan.len() as u64 {
+        for e in account_traffic(&scenario, &plan, seed, index).1 {
+            collector.observe(&e, &extract(&e));
+        }
+    }
+    collector.finish(&[]).accounts
+}
+
 #[test]
 fn the_early_exit_edge_test_decides_exactly_what_the_full_comparison_decides() {
     // Every candidate pair of a small simulated population (campaigns with shared cards,
     // proxies and templates; teams, classes, back-ends and evaluation firms), at
     // thresholds around the default: `pair::edge` must keep the same pairs with the
     // same evidence as comparing every kind and asking `is_edge`.
-    use distillguard_sim::plan::Plan;
-    use distillguard_sim::traffic::account_traffic;
-    let scenario = distillguard_sim::load("default")
-        .expect("built-in scenario")
-        .scaled(0.05);
-    let plan = Plan::build(&scenario, 11);
-    let mut collector = Collector::new();
-    for index in 0..plan.len() as u64 {
-        for e in account_traffic(&scenario, &plan, 11, index).1 {
-            collector.observe(&e, &extract(&e));
-        }
-    }
-    let accounts = collector.finish(&[]).accounts;
+    let accounts = simulated_population("default", 11);
     let (keys, candidates, _) = weighed_candidates(&accounts, &GraphConfig::default());
     let (mut edges, mut dropped_early) = (0, 0);
     for threshold in [0.5, 1.0, 2.0] {
@@ -496,19 +505,7 @@ fn candidates_by_map(keys: &[AccountKeys], neighbours: usize) -> (Vec<(u32, u32)
 
 #[test]
 fn candidate_pairs_and_key_counts_are_those_of_the_plain_map() {
-    use distillguard_sim::plan::Plan;
-    use distillguard_sim::traffic::account_traffic;
-    let scenario = distillguard_sim::load("hard-benign")
-        .expect("built-in scenario")
-        .scaled(0.05);
-    let plan = Plan::build(&scenario, 12);
-    let mut collector = Collector::new();
-    for index in 0..plan.len() as u64 {
-        for e in account_traffic(&scenario, &plan, 12, index).1 {
-            collector.observe(&e, &extract(&e));
-        }
-    }
-    let accounts = collector.finish(&[]).accounts;
+    let accounts = simulated_population("hard-benign", 12);
     let keys: Vec<AccountKeys> = accounts
         .iter()
         .map(|a| AccountKeys::of(a, GraphConfig::default().sync_bucket_ms))

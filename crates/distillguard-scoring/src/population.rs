@@ -56,15 +56,20 @@ impl Baseline {
     }
 }
 
+/// Where the `q` quantile of `len` (> 0) sorted values lies: the two order statistics
+/// to interpolate between and the weight of the upper one.
+fn quantile_position(len: usize, q: f64) -> (usize, usize, f64) {
+    let pos = q.clamp(0.0, 1.0) * (len - 1) as f64;
+    let lo = pos.floor() as usize;
+    (lo, pos.ceil() as usize, pos - lo as f64)
+}
+
 /// Linear-interpolated quantile of sorted data.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
-    let pos = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    let frac = pos - lo as f64;
+    let (lo, hi, frac) = quantile_position(sorted.len(), q);
     sorted[lo] * (1.0 - frac) + sorted[hi] * frac
 }
 
@@ -74,10 +79,7 @@ pub fn quantile_select(values: &mut [f64], q: f64) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
-    let pos = q.clamp(0.0, 1.0) * (values.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    let frac = pos - lo as f64;
+    let (lo, hi, frac) = quantile_position(values.len(), q);
     let (_, &mut low, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
     let high = if hi > lo {
         above.iter().copied().min_by(f64::total_cmp).unwrap_or(low)
