@@ -241,38 +241,80 @@ fn from_weights(weights: &[u32; Capability::COUNT]) -> Capability {
     Capability::from_index(best).unwrap_or(General)
 }
 
+/// Words in a tool's name that mark it as a coding tool (matched anywhere in the name,
+/// ignoring ASCII case).
+const CODE_TOOLS: &[&str] = &[
+    "bash",
+    "shell",
+    "terminal",
+    "edit",
+    "file",
+    "write_file",
+    "read_file",
+    "str_replace",
+    "python",
+    "exec",
+    "run_tests",
+    "git",
+    "grep",
+    "search_code",
+    "apply_patch",
+    "compile",
+];
+
 fn tools_are_for_code(tool_names: &[String]) -> bool {
-    const CODE_TOOLS: &[&str] = &[
-        "bash",
-        "shell",
-        "terminal",
-        "edit",
-        "file",
-        "write_file",
-        "read_file",
-        "str_replace",
-        "python",
-        "exec",
-        "run_tests",
-        "git",
-        "grep",
-        "search_code",
-        "apply_patch",
-        "compile",
-    ];
     let code_tools = tool_names
         .iter()
-        .filter(|name| {
-            let lower = name.to_ascii_lowercase();
-            CODE_TOOLS.iter().any(|t| lower.contains(t))
-        })
+        .filter(|name| names_code_tool(name))
         .count();
     code_tools * 2 > tool_names.len() && code_tools > 0
+}
+
+/// The tool's name contains one of [`CODE_TOOLS`], ignoring ASCII case: one automaton
+/// pass per name, without a lowercased copy of every tool name of every request.
+fn names_code_tool(name: &str) -> bool {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(CODE_TOOLS)
+            .expect("static tool words build")
+    })
+    .is_match(name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_tool_names_match_in_any_case_anywhere_in_the_name() {
+        // The reference: lowercase the name, then look for each word.
+        let reference = |name: &str| {
+            let lower = name.to_ascii_lowercase();
+            CODE_TOOLS.iter().any(|t| lower.contains(t))
+        };
+        for name in [
+            "Run_Bash",
+            "GIT",
+            "edit",
+            "gi",
+            "get_weather",
+            "",
+            "Éditer_FILE",
+            "Éditer",
+            "ApplyPatch",
+            "apply_patch_v2",
+            "web_search",
+            "search_code",
+            "PYTHON3",
+        ] {
+            assert_eq!(names_code_tool(name), reference(name), "{name:?}");
+        }
+        assert!(names_code_tool("Run_Bash"));
+        assert!(!names_code_tool("get_weather"));
+        assert!(!names_code_tool("Éditer"));
+    }
 
     fn text(prompt: &str) -> Capability {
         classify_text(prompt)

@@ -153,15 +153,43 @@ pub fn sketch(prompt: &str) -> TemplateSketch {
 }
 
 /// Fingerprint of a tool schema: the sorted, de-duplicated tool names.
+///
+/// The hash of the names joined by U+001F, streamed so that no joined string is built
+/// (agentic traffic sends a tool list with every request); schemas of up to
+/// [`STACK_TOOLS`] names are sorted on the stack.
 pub fn tools_fingerprint(tool_names: &[String]) -> Option<u64> {
     if tool_names.is_empty() {
         return None;
     }
-    let mut names: Vec<&str> = tool_names.iter().map(String::as_str).collect();
+    let mut on_stack = [""; STACK_TOOLS];
+    let mut on_heap = Vec::new();
+    let names: &mut [&str] = if tool_names.len() <= STACK_TOOLS {
+        let names = &mut on_stack[..tool_names.len()];
+        for (slot, name) in names.iter_mut().zip(tool_names) {
+            *slot = name.as_str();
+        }
+        names
+    } else {
+        on_heap.extend(tool_names.iter().map(String::as_str));
+        &mut on_heap
+    };
     names.sort_unstable();
-    names.dedup();
-    Some(crate::hash64(names.join("\u{1f}").as_bytes()) | 1)
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut previous: Option<&str> = None;
+    for &name in names.iter() {
+        match previous {
+            Some(last) if last == name => continue,
+            Some(_) => hasher.update("\u{1f}".as_bytes()),
+            None => {}
+        }
+        hasher.update(name.as_bytes());
+        previous = Some(name);
+    }
+    Some(hasher.digest() | 1)
 }
+
+/// Tool schemas of up to this many names are fingerprinted without allocating.
+const STACK_TOOLS: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -223,5 +251,26 @@ mod tests {
         let b = tools_fingerprint(&["a".into(), "b".into(), "a".into()]);
         assert_eq!(a, b);
         assert_eq!(tools_fingerprint(&[]), None);
+    }
+
+    /// The fingerprint as it was first defined: the hash of the sorted, de-duplicated
+    /// names joined by U+001F (fingerprints are compared across runs, so it must not move).
+    fn joined_fingerprint(tool_names: &[String]) -> Option<u64> {
+        if tool_names.is_empty() {
+            return None;
+        }
+        let mut names: Vec<&str> = tool_names.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        Some(crate::hash64(names.join("\u{1f}").as_bytes()) | 1)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tool_schema_hash_is_the_joined_names_hash(
+            names in proptest::collection::vec("[a-c_]{0,3}|[a-z_]{4,90}", 0..40)
+        ) {
+            proptest::prop_assert_eq!(tools_fingerprint(&names), joined_fingerprint(&names));
+        }
     }
 }
