@@ -1,6 +1,7 @@
 //! Per-exchange signal extraction on realistic prompts: normalisation, template
 //! sketching, the phrase lists (chain-of-thought and capability lexicon, in one pass and, for
-//! comparison, as the two separate scans they used to be), and `signals::extract` as a
+//! comparison, as the two separate scans they used to be; and the search for their
+//! occurrences alone, by the `aho-corasick` crate and by `phrase_dfa`), and `signals::extract` as a
 //! whole (what `Engine::observe_batch` runs on every exchange).
 //!
 //! Prompts come from the simulator (scenario `default`, seed 1, scale 0.05: about 20k
@@ -15,6 +16,7 @@ use std::hint::black_box;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use distillguard_features::normalize;
+use distillguard_features::phrase_dfa::PhraseDfa;
 use distillguard_features::signals::{self, capability, cot, lexicon, template};
 use distillguard_model::Exchange;
 use distillguard_sim::plan::Plan;
@@ -98,6 +100,38 @@ fn bench_signals(c: &mut Criterion) {
                 let text = normalize::truncate_at_char_boundary(prompt, normalize::MAX_SCAN_BYTES);
                 found += usize::from(cot_alone.is_match(text));
                 found += lexicon_alone.find_iter(text).count();
+            }
+            black_box(found)
+        })
+    });
+    // The one pass's search alone: every occurrence of both lists, by the
+    // `aho-corasick` crate's DFA and by the flat table `lexicon` uses.
+    let all_phrases: Vec<&str> = capability::phrases()
+        .chain(cot::PHRASES.iter().copied())
+        .collect();
+    let crate_dfa = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&all_phrases)
+        .expect("phrases build");
+    let flat = PhraseDfa::build(all_phrases.iter().copied()).expect("phrases build");
+    group.bench_function("occurrences_aho_corasick_dfa", |b| {
+        b.iter(|| {
+            let mut found = 0usize;
+            for prompt in &prompts {
+                let text = normalize::truncate_at_char_boundary(prompt, normalize::MAX_SCAN_BYTES);
+                found += crate_dfa.find_overlapping_iter(text).count();
+            }
+            black_box(found)
+        })
+    });
+    group.bench_function("occurrences_phrase_dfa", |b| {
+        b.iter(|| {
+            let mut found = 0usize;
+            for prompt in &prompts {
+                let text = normalize::truncate_at_char_boundary(prompt, normalize::MAX_SCAN_BYTES);
+                flat.for_each_occurrence(text.as_bytes(), |_| found += 1);
             }
             black_box(found)
         })

@@ -3,7 +3,7 @@
 //! In: [`Exchange`]s, one at a time, in any order.
 //! Out: per-exchange [`ExchangeSignals`] (capability, chain-of-thought elicitation,
 //! template fingerprints) and per-account [`AccountFingerprint`]s folded from them.
-//! Owns: the text normalisation, the capability lexicons, the template sketch, and the
+//! Owns: the text normalisation, the phrase matcher, the capability lexicons, the template sketch, and the
 //! streaming per-account accumulators. Pure and synchronous: no I/O, no clock.
 //!
 //! Layout: `signals/` holds one file per per-exchange signal; `fingerprint/` holds the
@@ -11,6 +11,7 @@
 
 pub mod fingerprint;
 pub mod normalize;
+pub mod phrase_dfa;
 pub mod signals;
 
 pub use fingerprint::{AccountFingerprint, AccountStats};

@@ -1,5 +1,6 @@
 //! One pass over the prompt for every phrase list: the capability lexicon's weights and
-//! whether a chain-of-thought phrase occurs, found by a single automaton.
+//! whether a chain-of-thought phrase occurs, found by a single automaton
+//! ([`crate::phrase_dfa`]).
 //!
 //! Why it exists: the two lists used to be scanned one after the other, and scanning
 //! the prompt twice was a fifth of `analyze`'s time. Here one automaton holds both lists
@@ -12,8 +13,9 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use distillguard_model::Capability;
+
+use crate::phrase_dfa::PhraseDfa;
 
 use super::{capability, cot};
 
@@ -26,18 +28,12 @@ pub struct LexiconHits {
     pub elicits_reasoning: bool,
 }
 
-fn automaton() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        let phrases = capability::phrases().chain(cot::PHRASES.iter().copied());
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            // Standard semantics so that every occurrence can be reported; each list's
-            // own selection is rebuilt from them in `scan`.
-            .match_kind(MatchKind::Standard)
-            // A full DFA: the fastest search, and the lists are small enough for it.
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(phrases)
+fn automaton() -> &'static PhraseDfa {
+    static DFA: OnceLock<PhraseDfa> = OnceLock::new();
+    DFA.get_or_init(|| {
+        // Every occurrence is reported; each list's own selection is rebuilt from them
+        // in `scan`.
+        PhraseDfa::build(capability::phrases().chain(cot::PHRASES.iter().copied()))
             .expect("static phrase lists build")
     })
 }
@@ -54,26 +50,41 @@ pub fn scan(prompt: &str) -> LexiconHits {
     let text =
         crate::normalize::truncate_at_char_boundary(prompt, crate::normalize::MAX_SCAN_BYTES);
     let lexicon_len = capability::LEXICON.len();
-    let mut found: Vec<Occurrence> = Vec::with_capacity(16);
-    for occurrence in automaton().find_overlapping_iter(text) {
-        let pattern = occurrence.pattern().as_usize();
-        if pattern >= lexicon_len {
+    // One buffer per thread, reused: a fresh vector per prompt was an allocation and a
+    // free for every exchange.
+    FOUND.with_borrow_mut(|found| {
+        found.clear();
+        select(text, lexicon_len, found, &mut hits);
+    });
+    hits
+}
+
+thread_local! {
+    static FOUND: std::cell::RefCell<Vec<Occurrence>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Collects every occurrence in `text` into `found` and adds the selected ones to `hits`.
+fn select(text: &str, lexicon_len: usize, found: &mut Vec<Occurrence>, hits: &mut LexiconHits) {
+    automaton().for_each_occurrence(text.as_bytes(), |occurrence| {
+        if occurrence.phrase >= lexicon_len {
             hits.elicits_reasoning = true;
-            continue;
+            return;
         }
         // The text is at most MAX_SCAN_BYTES long, so offsets fit in u32.
         found.push((
-            occurrence.start() as u32,
-            occurrence.end() as u32,
-            pattern as u32,
+            occurrence.start as u32,
+            occurrence.end as u32,
+            occurrence.phrase as u32,
         ));
-    }
+    });
     // Leftmost-longest, non-overlapping: earliest start first, the longest there, then
-    // on from its end. This is the selection a leftmost-longest scan makes.
-    found.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+    // on from its end (the first listed phrase among equal ones). This is the selection
+    // a leftmost-longest scan makes.
+    found.sort_unstable_by_key(|&(start, end, pattern)| (start, std::cmp::Reverse(end), pattern));
     let bytes = text.as_bytes();
     let mut cursor = 0u32;
-    for (start, end, pattern) in found {
+    for &(start, end, pattern) in found.iter() {
         if start < cursor {
             continue;
         }
@@ -84,7 +95,6 @@ pub fn scan(prompt: &str) -> LexiconHits {
         }
         hits.weights[capability.index()] += u32::from(weight);
     }
-    hits
 }
 
 /// The occurrence is not part of a longer word (for the ends of the phrase that are
@@ -106,6 +116,7 @@ mod tests {
     //! random text built from the phrases themselves.
 
     use super::*;
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
     use proptest::prelude::*;
 
     fn reference_weights(prompt: &str) -> [u32; Capability::COUNT] {
