@@ -10,12 +10,15 @@
 //! thread then, in input order, drops duplicate request ids, counts, and hands full
 //! batches to the sink while the next blocks are parsed. Memory is bounded by the two
 //! channels: a few blocks of `block_bytes` and their records. Parsed blocks go back to
-//! the source through a third, equally bounded channel and are filled again.
+//! the source through a third, equally bounded channel and are filled again; the
+//! vectors that held a block's records, once emptied into batches, go back to the
+//! parser through a small pool ([`SpareVecs`]) and are filled again.
 //! The output (batches concatenated, rejects, stats) does not depend on block or batch
 //! size, nor on the number of threads.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender, TryRecvError};
+use std::sync::Mutex;
 
 use distillguard_model::{Exchange, Millis};
 use rayon::prelude::*;
@@ -88,9 +91,11 @@ pub fn read_exchanges(
     }
     let workers = rayon::current_num_threads().max(1);
     let wave_size = 2 * workers;
+    let spare_vecs = SpareVecs::new(2 * wave_size + 2);
     let mut consumer = Consumer {
         files,
         opts,
+        spare_vecs: &spare_vecs,
         seen: SeenIds::default(),
         pending: Vec::new(),
         stats: IngestStats {
@@ -114,6 +119,7 @@ pub fn read_exchanges(
         let spares = source::Spares::new(spare_rx);
         let producer = scope.spawn(move || source::produce(files, opts, piece_tx, spares));
         let canonical = &canonical;
+        let spare_vecs = &spare_vecs;
         let parser = scope.spawn(move || {
             let mut wave: Vec<Piece> = Vec::with_capacity(wave_size);
             while let Ok(piece) = piece_rx.recv() {
@@ -126,7 +132,7 @@ pub fn read_exchanges(
                 }
                 let parsed: Vec<Parsed> = std::mem::take(&mut wave)
                     .into_par_iter()
-                    .map(|piece| parse_piece(piece, opts, canonical, &spare_tx))
+                    .map(|piece| parse_piece(piece, opts, canonical, &spare_tx, spare_vecs))
                     .collect();
                 if parsed_tx.send(parsed).is_err() {
                     // The consumer stopped; dropping the receiver stops the producer.
@@ -159,6 +165,49 @@ pub fn read_exchanges(
     Ok(consumer.stats)
 }
 
+/// Emptied vectors of exchanges, kept for the next blocks: filling a vector that
+/// already has room costs neither a count of the block's lines beforehand nor fresh
+/// pages (the kernel zeroes every new page) nor copies as it grows.
+struct SpareVecs {
+    vecs: Mutex<Vec<Vec<Exchange>>>,
+    keep: usize,
+}
+
+impl SpareVecs {
+    /// Vectors with room for more exchanges than this are freed rather than kept (a
+    /// block of very short lines must not pin its memory for the rest of the read).
+    const MAX_KEPT_CAPACITY: usize = 1 << 14;
+
+    fn new(keep: usize) -> SpareVecs {
+        SpareVecs {
+            vecs: Mutex::new(Vec::with_capacity(keep)),
+            keep,
+        }
+    }
+
+    /// An empty vector, with room if one was given back.
+    fn take(&self) -> Vec<Exchange> {
+        self.vecs
+            .lock()
+            .ok()
+            .and_then(|mut vecs| vecs.pop())
+            .unwrap_or_default()
+    }
+
+    /// Keeps `vec` (emptied) for a later block, if the pool has room for it.
+    fn give_back(&self, mut vec: Vec<Exchange>) {
+        if vec.capacity() == 0 || vec.capacity() > Self::MAX_KEPT_CAPACITY {
+            return;
+        }
+        vec.clear();
+        if let Ok(mut vecs) = self.vecs.lock() {
+            if vecs.len() < self.keep {
+                vecs.push(vec);
+            }
+        }
+    }
+}
+
 /// One piece after parsing: what the consumer needs, in order.
 struct Parsed {
     file_index: usize,
@@ -181,13 +230,14 @@ fn parse_piece(
     opts: &ReadOptions,
     canonical: &Mapping,
     spares: &SyncSender<Vec<u8>>,
+    spare_vecs: &SpareVecs,
 ) -> Parsed {
     let mut parsed = Parsed {
         file_index: piece.file_index,
         bytes_done: piece.bytes_done,
         lines: 0,
         blank_lines: 0,
-        exchanges: Vec::new(),
+        exchanges: spare_vecs.take(),
         id_hashes: Vec::new(),
         rejects: Vec::new(),
         end_of_file: false,
@@ -198,11 +248,6 @@ fn parse_piece(
         Chunk::Lines { bytes: block } => {
             let bytes = block.as_slice();
             let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-            // One allocation of the right size instead of a dozen doublings, each of
-            // which copies the exchanges so far into fresh pages.
-            let lines = memchr::memchr_iter(b'\n', body).count() + 1;
-            parsed.exchanges.reserve_exact(lines);
-            parsed.id_hashes.reserve_exact(lines);
             let mut start = 0;
             let mut line_in_piece = 0u64;
             loop {
@@ -294,6 +339,8 @@ impl Parsed {
 struct Consumer<'a> {
     files: &'a [PathBuf],
     opts: &'a ReadOptions,
+    /// Where emptied vectors of exchanges go back to the parser.
+    spare_vecs: &'a SpareVecs,
     seen: SeenIds,
     pending: Vec<Exchange>,
     stats: IngestStats,
@@ -371,7 +418,7 @@ impl Consumer<'_> {
 
     /// Hands exchanges on in batches of exactly `batch_size` (the last one of the read
     /// may be smaller). A piece that fills a batch on its own is handed on without
-    /// copying it.
+    /// copying it; a piece's vector emptied into batches goes back to the parser.
     fn batch(&mut self, mut exchanges: Vec<Exchange>) -> Result<(), IngestError> {
         let batch_size = self.opts.batch_size.max(1);
         if self.pending.is_empty() && exchanges.len() == batch_size {
@@ -393,6 +440,7 @@ impl Consumer<'_> {
                 self.emit(IngestEvent::Batch(full))?;
             }
         }
+        self.spare_vecs.give_back(exchanges);
         Ok(())
     }
 
@@ -402,5 +450,35 @@ impl Consumer<'_> {
             self.emit(IngestEvent::Batch(batch))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spare_vectors_come_back_empty_with_their_room_and_the_pool_stays_bounded() {
+        let pool = SpareVecs::new(2);
+        assert_eq!(
+            pool.take().capacity(),
+            0,
+            "an empty pool gives a new vector"
+        );
+        for _ in 0..3 {
+            let mut vec = Vec::with_capacity(100);
+            vec.push(Exchange::new(1, "a"));
+            pool.give_back(vec);
+        }
+        // Too large to keep, and nothing to keep: both dropped.
+        pool.give_back(Vec::with_capacity(SpareVecs::MAX_KEPT_CAPACITY + 1));
+        pool.give_back(Vec::new());
+        let kept: Vec<Vec<Exchange>> = (0..3).map(|_| pool.take()).collect();
+        assert!(kept.iter().all(Vec::is_empty));
+        assert_eq!(
+            kept.iter().map(Vec::capacity).collect::<Vec<_>>(),
+            vec![100, 100, 0],
+            "two kept (the pool's size), the third taken is new"
+        );
     }
 }
