@@ -121,13 +121,17 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 "org_id" => ex.org_id = text(&mut map, "org_id", bad)?,
                 "api_key_id" => ex.api_key_id = text(&mut map, "api_key_id", bad)?,
                 "ip" => {
-                    if let Some(raw) = text(&mut map, "ip", bad)? {
+                    // Borrowed from the line when it has no escapes: parsed, not kept.
+                    let raw = field::<_, Option<Key<'de>>>(&mut map, "ip", bad)?;
+                    if let Some(Key(raw)) = raw {
                         match parse_ip(&raw) {
                             Some(ip) => ex.ip = Some(ip),
                             None if raw.is_empty() => {}
                             None => {
-                                ex.extra
-                                    .insert("ip".to_string(), serde_json::Value::String(raw));
+                                ex.extra.insert(
+                                    "ip".to_string(),
+                                    serde_json::Value::String(raw.into_owned()),
+                                );
                             }
                         }
                     }
@@ -227,7 +231,8 @@ pub(crate) fn parse_ip(raw: &str) -> Option<IpAddr> {
     None
 }
 
-/// An object key, borrowed from the input when it has no escapes.
+/// An object key or a string read only to be parsed, borrowed from the input when it
+/// has no escapes; integers are accepted and written out in decimal (as [`Text`] does).
 struct Key<'de>(std::borrow::Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
@@ -247,8 +252,14 @@ impl<'de> Deserialize<'de> for Key<'de> {
             fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
                 Ok(Key(std::borrow::Cow::Owned(v)))
             }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_string())))
+            }
         }
-        deserializer.deserialize_str(KeyVisitor(PhantomData))
+        deserializer.deserialize_any(KeyVisitor(PhantomData))
     }
 }
 
@@ -466,5 +477,18 @@ mod tests {
         let ex = parse_canonical(r#"{"ts":1,"account_id":"a","ip":"unknown"}"#).expect("kept");
         assert_eq!(ex.ip, None);
         assert_eq!(ex.extra.get("ip"), Some(&serde_json::json!("unknown")));
+        // Escaped text is unescaped before parsing; a number is kept as its digits;
+        // anything else is a bad field.
+        let ex =
+            parse_canonical(r#"{"ts":1,"account_id":"a","ip":"10.0.0.\u0031"}"#).expect("escaped");
+        assert_eq!(ex.ip, Some("10.0.0.1".parse().expect("ip")));
+        let ex = parse_canonical(r#"{"ts":1,"account_id":"a","ip":7}"#).expect("kept");
+        assert_eq!(ex.ip, None);
+        assert_eq!(ex.extra.get("ip"), Some(&serde_json::json!("7")));
+        let err = parse_canonical(r#"{"ts":1,"account_id":"a","ip":[1]}"#).expect_err("array");
+        assert!(
+            matches!(&err, RejectReason::BadField { field, .. } if field == "ip"),
+            "{err:?}"
+        );
     }
 }
