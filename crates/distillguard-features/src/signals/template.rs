@@ -61,9 +61,11 @@ const SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// Hash of one normalised token, inlined into the tokenizer's loop (every token of
 /// every prompt comes through here). Tokens of up to 16 bytes (nearly all) are read as
-/// two little-endian words (overlapping where shorter, with the length mixed in, so
-/// the reading is one-to-one) and folded by 128-bit multiplication, in the manner of
-/// wyhash; longer ones go to [`crate::hash64`]. Stable across runs and platforms.
+/// two little-endian words (overlapping where shorter; together with the length, the
+/// reading is one-to-one) and folded by 128-bit multiplication, in the manner of
+/// wyhash, the length on its own side of the product (it used to be XORed into the
+/// first word, where "bb" and "bbc" read alike); longer ones go to [`crate::hash64`].
+/// Stable across runs and platforms.
 #[inline(always)]
 fn token_hash(token: &[u8]) -> u64 {
     const P0: u64 = 0xa076_1d64_78bd_642f;
@@ -93,7 +95,7 @@ fn token_hash(token: &[u8]) -> u64 {
         let product = u128::from(x) * u128::from(y);
         (product as u64) ^ ((product >> 64) as u64)
     };
-    fold(a ^ P0 ^ n as u64, fold(b ^ P1, P0))
+    fold(a ^ P0, fold(b ^ P1, P0 ^ n as u64))
 }
 
 /// Sketches `prompt`.
@@ -237,6 +239,35 @@ mod tests {
             .sentences
             .iter()
             .all(|s| *s == 0 || !a.sentences.contains(s)));
+    }
+
+    #[test]
+    fn short_tokens_hash_apart() {
+        // Every token of up to three letters from a small alphabet, and prefixes of
+        // longer ones: no two share a hash (the length once collided with the bytes:
+        // "bb" and "bbc" hashed alike).
+        let alphabet = b"abcxyz_";
+        let mut tokens: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..3 {
+            let longer: Vec<Vec<u8>> = tokens
+                .iter()
+                .flat_map(|t| {
+                    alphabet.iter().map(move |&c| {
+                        let mut t = t.clone();
+                        t.push(c);
+                        t
+                    })
+                })
+                .collect();
+            tokens.extend(longer);
+        }
+        let word = b"abcdefghijklmnopq";
+        tokens.extend((4..=word.len()).map(|n| word[..n].to_vec()));
+        tokens.sort();
+        tokens.dedup();
+        let hashes: std::collections::HashSet<u64> = tokens.iter().map(|t| token_hash(t)).collect();
+        assert_eq!(hashes.len(), tokens.len());
+        assert_ne!(token_hash(b"bb"), token_hash(b"bbc"));
     }
 
     #[test]
