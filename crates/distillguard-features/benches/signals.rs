@@ -1,7 +1,8 @@
 //! Per-exchange signal extraction on realistic prompts: normalisation, template
 //! sketching, the phrase lists (chain-of-thought and capability lexicon, in one pass and, for
 //! comparison, as the two separate scans they used to be; and the search for their
-//! occurrences alone, by the `aho-corasick` crate and by `phrase_dfa`), and `signals::extract` as a
+//! occurrences alone, by the `aho-corasick` crate and by `phrase_dfa`; and the system
+//! prompt's fingerprint, sketched per exchange or remembered per thread), and `signals::extract` as a
 //! whole (what `Engine::observe_batch` runs on every exchange).
 //!
 //! Prompts come from the simulator (scenario `default`, seed 1, scale 0.05: about 20k
@@ -144,7 +145,38 @@ fn bench_signals(c: &mut Criterion) {
         })
     });
 
+    // System prompts as agent frameworks send them: a few kilobytes, the same few on
+    // every request. Eight of ~6 KB, built from the simulated prompts; each exchange
+    // carries one. Sketching each one again vs `system_fingerprint`'s per-thread table.
+    let systems: Vec<String> = (0..8)
+        .map(|k| {
+            let mut text = format!("You are agent {k}. ");
+            for prompt in prompts.iter().skip(k * 40) {
+                if text.len() > 6_000 {
+                    break;
+                }
+                text.push_str(prompt);
+                text.push('\n');
+            }
+            text
+        })
+        .collect();
+    let system_of = |i: usize| systems[i % systems.len()].as_str();
     group.throughput(Throughput::Elements(exchanges.len() as u64));
+    group.bench_function("system_fp_sketched_each_time", |b| {
+        b.iter(|| {
+            for i in 0..exchanges.len() {
+                black_box(template::sketch(system_of(i)).whole);
+            }
+        })
+    });
+    group.bench_function("system_fp_remembered", |b| {
+        b.iter(|| {
+            for i in 0..exchanges.len() {
+                black_box(template::system_fingerprint(system_of(i)));
+            }
+        })
+    });
     group.bench_function("extract_all", |b| {
         b.iter(|| {
             for exchange in &exchanges {

@@ -41,7 +41,7 @@ pub fn extract(exchange: &Exchange) -> ExchangeSignals {
         .system
         .as_deref()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| template::sketch(s).whole);
+        .map(template::system_fingerprint);
     let tools_fp = template::tools_fingerprint(&exchange.tool_names);
     ExchangeSignals {
         capability,

@@ -154,6 +154,40 @@ pub fn sketch(prompt: &str) -> TemplateSketch {
     }
 }
 
+/// Fingerprint of a system prompt: the `whole` hash of its sketch, so that fills of one
+/// templated system prompt (dates, names, numbers) share it.
+///
+/// Clients send the same system prompt with every request, often several kilobytes of
+/// it (agent frameworks), and tokenising that per exchange would cost more than the
+/// rest of the exchange; so each thread remembers the fingerprints of the system prompts
+/// it saw last, by a 64-bit hash of the raw text (a direct-mapped table of
+/// [`SYSTEM_CACHE_SLOTS`]), and hashes the raw text (several GB/s) instead of tokenising
+/// it again. Two different texts with the same raw hash and length would share a
+/// fingerprint; at 64 bits that is not expected in any log.
+pub fn system_fingerprint(system: &str) -> u64 {
+    let raw = crate::hash64(system.as_bytes());
+    let slot = (raw as usize) % SYSTEM_CACHE_SLOTS;
+    let key = (raw, system.len());
+    SYSTEM_CACHE.with_borrow_mut(|cache| match cache[slot] {
+        Some((cached, fingerprint)) if cached == key => fingerprint,
+        _ => {
+            let fingerprint = sketch(system).whole;
+            cache[slot] = Some((key, fingerprint));
+            fingerprint
+        }
+    })
+}
+
+/// Slots of each thread's system-prompt fingerprint table.
+pub const SYSTEM_CACHE_SLOTS: usize = 256;
+
+type SystemCache = [Option<((u64, usize), u64)>; SYSTEM_CACHE_SLOTS];
+
+thread_local! {
+    static SYSTEM_CACHE: std::cell::RefCell<SystemCache> =
+        const { std::cell::RefCell::new([None; SYSTEM_CACHE_SLOTS]) };
+}
+
 /// Fingerprint of a tool schema: the sorted, de-duplicated tool names.
 ///
 /// The hash of the names joined by U+001F, streamed so that no joined string is built
@@ -282,6 +316,40 @@ mod tests {
         let b = tools_fingerprint(&["a".into(), "b".into(), "a".into()]);
         assert_eq!(a, b);
         assert_eq!(tools_fingerprint(&[]), None);
+    }
+
+    #[test]
+    fn system_fingerprint_is_the_sketch_whole_hash_cached_or_not() {
+        // More distinct texts than slots, each asked for three times in different
+        // orders, so that hits, misses and evictions all happen.
+        // Each text names its team in letters, so every text has its own fingerprint.
+        let letters = |i: usize| -> String {
+            i.to_string()
+                .bytes()
+                .map(|digit| char::from(b'a' + (digit - b'0')))
+                .collect()
+        };
+        let texts: Vec<String> = (0..3 * SYSTEM_CACHE_SLOTS)
+            .map(|i| format!("You are an agent of team {}. Use tools wisely.", letters(i)))
+            .collect();
+        let distinct: std::collections::HashSet<u64> =
+            texts.iter().map(|t| sketch(t).whole).collect();
+        assert_eq!(distinct.len(), texts.len());
+        for round in 0..3 {
+            for i in 0..texts.len() {
+                let text = &texts[(i * (round + 1)) % texts.len()];
+                assert_eq!(system_fingerprint(text), sketch(text).whole, "{text:?}");
+            }
+        }
+        // Fills of one template share the fingerprint; different templates do not.
+        assert_eq!(
+            system_fingerprint("Today is 2026-12-03. You are agent 7."),
+            system_fingerprint("Today is 2026-11-30. You are agent 12.")
+        );
+        assert_ne!(
+            system_fingerprint("You are a helpful assistant."),
+            system_fingerprint("You are a terse code reviewer.")
+        );
     }
 
     /// The fingerprint as it was first defined: the hash of the sorted, de-duplicated
