@@ -151,6 +151,7 @@ impl PhraseDfa {
         for (position, &state) in order.iter().enumerate() {
             rank[state] = u32::try_from(position * n_classes).map_err(|_| BuildError::TooLarge)?;
         }
+        // Every row offset plus a class must fit in a state id too.
         u32::try_from(n_states * n_classes).map_err(|_| BuildError::TooLarge)?;
         let mut flat = Vec::with_capacity(n_states * n_classes);
         let mut ends_at = vec![0u32];
