@@ -1,9 +1,9 @@
 //! Per-exchange signal extraction on realistic prompts: normalisation, template
-//! sketching, the phrase lists (chain-of-thought and capability lexicon, in one pass and, for
-//! comparison, as the two separate scans they used to be; and the search for their
-//! occurrences alone, by the `aho-corasick` crate and by `phrase_dfa`; and the system
-//! prompt's fingerprint, sketched per exchange or remembered per thread), and `signals::extract` as a
-//! whole (what `Engine::observe_batch` runs on every exchange).
+//! sketching, the phrase lists (chain-of-thought and capability lexicon, in one pass
+//! and, for comparison, as the two separate scans they used to be), the search for the
+//! phrases' occurrences alone (by the `aho-corasick` crate and by `phrase_dfa`), the
+//! system prompt's fingerprint (sketched per exchange or remembered per thread), and
+//! `signals::extract` as a whole (what `Engine::observe_batch` runs on every exchange).
 //!
 //! Prompts come from the simulator (scenario `default`, seed 1, scale 0.05: about 20k
 //! exchanges of benign and attack traffic from the vendored corpora), so lengths and
