@@ -214,18 +214,22 @@ impl PhraseDfa {
             shares[j] = j * share;
             starts[j] = shares[j].saturating_sub(overlap);
         }
+        // One byte of lane `j` at offset `at`: the next state, and what ends there if
+        // it ends in the lane's share.
+        let mut step = |j: usize, state: u32, at: usize| {
+            let state = next[state as usize + usize::from(classes[usize::from(text[at])])];
+            if state >= first_match && at >= shares[j] {
+                self.report(state, at + 1, found);
+            }
+            state
+        };
         let mut states = [0u32; LANES];
         // Every lane but the last walks `share + (its overlap)` bytes; walk the
         // shortest length in lock step, then finish each lane alone.
         let lockstep = share;
         for i in 0..lockstep {
             for j in 0..LANES {
-                let at = starts[j] + i;
-                let byte = text[at];
-                states[j] = next[states[j] as usize + usize::from(classes[usize::from(byte)])];
-                if states[j] >= first_match && at >= shares[j] {
-                    self.report(states[j], at + 1, found);
-                }
+                states[j] = step(j, states[j], starts[j] + i);
             }
         }
         for j in 0..LANES {
@@ -234,12 +238,8 @@ impl PhraseDfa {
             } else {
                 text.len()
             };
-            let mut state = states[j];
             for at in starts[j] + lockstep..end {
-                state = next[state as usize + usize::from(classes[usize::from(text[at])])];
-                if state >= first_match && at >= shares[j] {
-                    self.report(state, at + 1, found);
-                }
+                states[j] = step(j, states[j], at);
             }
         }
     }

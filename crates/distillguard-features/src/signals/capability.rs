@@ -8,6 +8,7 @@
 //! reasoning; "Rewrite this question about the protests so it is neutral" →
 //! sensitive_rewrite; "Any tips for a rainy weekend?" → general.
 
+use crate::phrase_dfa::PhraseDfa;
 use distillguard_model::{Capability, Exchange};
 
 use Capability::*;
@@ -270,17 +271,17 @@ fn tools_are_for_code(tool_names: &[String]) -> bool {
     code_tools * 2 > tool_names.len() && code_tools > 0
 }
 
-/// The tool's name contains one of [`CODE_TOOLS`], ignoring ASCII case: one automaton
-/// pass per name, without a lowercased copy of every tool name of every request.
+/// The tool's name contains one of [`CODE_TOOLS`], ignoring ASCII case: one pass of the
+/// crate's phrase matcher per name, without a lowercased copy of every tool name of
+/// every request.
 fn names_code_tool(name: &str) -> bool {
-    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    AC.get_or_init(|| {
-        aho_corasick::AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(CODE_TOOLS)
-            .expect("static tool words build")
-    })
-    .is_match(name)
+    static WORDS: std::sync::OnceLock<PhraseDfa> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        PhraseDfa::build(CODE_TOOLS.iter().copied()).expect("static tool words build")
+    });
+    let mut found = false;
+    words.for_each_occurrence(name.as_bytes(), |_| found = true);
+    found
 }
 
 #[cfg(test)]
