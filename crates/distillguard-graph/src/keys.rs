@@ -84,6 +84,53 @@ impl AccountKeys {
         }
     }
 
+    /// The pooled keys of a group of accounts (a cluster): per kind, every key any
+    /// member holds, with its rarity, and every place behind them. No activity buckets
+    /// (a union of schedules says nothing about synchrony); the organisation only if
+    /// every member declares the same one.
+    pub fn pool(members: &[&AccountKeys]) -> Self {
+        let mut keys = Vec::new();
+        let mut rarity = Vec::new();
+        let mut key_ends = [0u32; LinkKind::KEYED.len()];
+        let mut places = Vec::new();
+        let mut place_ends = [0u32; LinkKind::KEYED.len()];
+        let mut entries: Vec<(u64, f32)> = Vec::new();
+        let mut kind_places: Vec<u64> = Vec::new();
+        for kind in LinkKind::KEYED {
+            entries.clear();
+            kind_places.clear();
+            for m in members {
+                entries.extend(
+                    m.keys(kind)
+                        .iter()
+                        .copied()
+                        .zip(m.rarity(kind).iter().copied()),
+                );
+                kind_places.extend_from_slice(m.places(kind));
+            }
+            entries.sort_unstable_by_key(|e| e.0);
+            entries.dedup_by_key(|e| e.0);
+            keys.extend(entries.iter().map(|e| e.0));
+            rarity.extend(entries.iter().map(|e| e.1));
+            key_ends[kind.index()] = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+            kind_places.sort_unstable();
+            kind_places.dedup();
+            places.extend_from_slice(&kind_places);
+            place_ends[kind.index()] = u32::try_from(places.len()).unwrap_or(u32::MAX);
+        }
+        let org = members.first().and_then(|m| m.org);
+        let common_org = org.filter(|o| members.iter().all(|m| m.org == Some(*o)));
+        AccountKeys {
+            keys,
+            key_ends,
+            rarity,
+            places,
+            place_ends,
+            buckets: Vec::new(),
+            org: common_org,
+        }
+    }
+
     /// The distinct places behind a network kind's keys (empty for other kinds).
     pub fn places(&self, kind: LinkKind) -> &[u64] {
         &self.places[span(&self.place_ends, kind)]
@@ -124,12 +171,25 @@ fn span(ends: &[u32; LinkKind::KEYED.len()], kind: LinkKind) -> std::ops::Range<
     start as usize..end as usize
 }
 
+/// When one sorted list is at least this many times longer than the other, the
+/// intersection looks each key of the short list up in the long one instead of walking
+/// both (an account against a cluster's pooled keys, see [`crate::attach`]).
+const LOPSIDED: usize = 32;
+
 /// Size of the intersection of two sorted, de-duplicated slices.
 ///
 /// Both walks step without a data-dependent branch (each side advances by the result
 /// of a comparison): the keys are hashes, so which side is smaller is a coin toss the
-/// processor cannot predict, and most candidate pairs share few keys or none.
+/// processor cannot predict, and most candidate pairs share few keys or none. A short
+/// list against a long one is looked up instead.
 pub fn intersection_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() >= LOPSIDED * short.len().max(1) {
+        return short
+            .iter()
+            .filter(|x| long.binary_search(x).is_ok())
+            .count();
+    }
     let (mut i, mut j, mut n) = (0, 0, 0);
     while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
         n += usize::from(x == y);
@@ -143,11 +203,32 @@ pub fn intersection_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
 /// the sum of those keys' rarity (taken from `a`; a key's rarity is the same in both).
 /// Walks as [`intersection_len`] does.
 pub fn weighted_intersection(a: &[u64], a_rarity: &[f32], b: &[u64]) -> (usize, f32) {
+    let rarity = |i: usize| a_rarity.get(i).copied().unwrap_or(1.0);
+    if a.len() >= LOPSIDED * b.len().max(1) {
+        let (mut n, mut sum) = (0, 0.0f32);
+        for y in b {
+            if let Ok(i) = a.binary_search(y) {
+                n += 1;
+                sum += rarity(i);
+            }
+        }
+        return (n, sum);
+    }
+    if b.len() >= LOPSIDED * a.len().max(1) {
+        let (mut n, mut sum) = (0, 0.0f32);
+        for (i, x) in a.iter().enumerate() {
+            if b.binary_search(x).is_ok() {
+                n += 1;
+                sum += rarity(i);
+            }
+        }
+        return (n, sum);
+    }
     let (mut i, mut j, mut n, mut sum) = (0, 0, 0, 0.0f32);
     while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
         if x == y {
             n += 1;
-            sum += a_rarity.get(i).copied().unwrap_or(1.0);
+            sum += rarity(i);
         }
         i += usize::from(x <= y);
         j += usize::from(y <= x);
@@ -215,6 +296,28 @@ mod tests {
             let (n, sum) = weighted_intersection(&a, &rarity, &b);
             prop_assert_eq!(n, reference.len());
             prop_assert_eq!(sum, expected);
+        }
+
+        /// A few keys against many (an account against a cluster's pool), both ways
+        /// round: looked up, not walked, with the same answer.
+        #[test]
+        fn lopsided_intersections_match_a_set_reference(
+            few in proptest::collection::btree_set(0u64..2_000, 0..4),
+            many in proptest::collection::btree_set(0u64..2_000, 150..400),
+        ) {
+            let few: Vec<u64> = few.into_iter().collect();
+            let many: Vec<u64> = many.into_iter().collect();
+            let reference: BTreeSet<u64> = few.iter().filter(|x| many.contains(x)).copied().collect();
+            let weight = |x: u64| 1.0 / (1.0 + x as f32);
+            let expected: f32 = reference.iter().map(|&x| weight(x)).sum();
+            prop_assert_eq!(intersection_len(&few, &many), reference.len());
+            prop_assert_eq!(intersection_len(&many, &few), reference.len());
+            let few_rarity: Vec<f32> = few.iter().map(|&x| weight(x)).collect();
+            let many_rarity: Vec<f32> = many.iter().map(|&x| weight(x)).collect();
+            prop_assert_eq!(weighted_intersection(&few, &few_rarity, &many), (reference.len(), expected));
+            let (n, sum) = weighted_intersection(&many, &many_rarity, &few);
+            prop_assert_eq!(n, reference.len());
+            prop_assert!((sum - expected).abs() < 1e-4);
         }
     }
 }

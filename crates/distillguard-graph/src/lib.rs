@@ -12,13 +12,17 @@
 //! that unrelated accounts share by co-location (an office NAT, a popular phrase; each
 //! shared key counts by how rare it is in the population, see [`links::rarity`]), but
 //! one shared payment instrument across accounts is enough, and shared software alone
-//! (templates, system prompt, tool schema, client) never is. Pure and deterministic.
+//! (templates, system prompt, tool schema, client) never is. Accounts that link to no
+//! one can then be [`attach`]ed to a cluster whose pooled keys they share by the same
+//! rule. Pure and deterministic.
 
+pub mod attach;
 pub mod clusters;
 pub mod keys;
 pub mod links;
 pub mod pair;
 
+pub use attach::{attach, Attachment};
 pub use clusters::{connected_clusters, refine, Cluster};
 pub use keys::AccountKeys;
 pub use links::LinkKind;
@@ -36,6 +40,9 @@ pub struct GraphConfig {
     pub chain_neighbours: usize,
     /// Length of a time bucket for synchrony, ms.
     pub sync_bucket_ms: i64,
+    /// Attach accounts that link to no one to a cluster whose pooled keys they share
+    /// ([`attach`]).
+    pub attach: bool,
 }
 
 impl Default for GraphConfig {
@@ -44,6 +51,7 @@ impl Default for GraphConfig {
             edge_threshold: 1.0,
             chain_neighbours: 3,
             sync_bucket_ms: 10 * 60 * 1000,
+            attach: true,
         }
     }
 }
@@ -56,6 +64,16 @@ pub struct AccountGraph {
     /// evidence can say how rare a shared thing is.
     pub key_stats: keys::KeyStats,
     pub candidate_pairs: usize,
+    /// Every account's weighed keys, kept for [`attach`] until
+    /// [`AccountGraph::release_keys`] (memory proportional to accounts).
+    pub keys: Vec<AccountKeys>,
+}
+
+impl AccountGraph {
+    /// Drops the accounts' keys once clusters are found and accounts attached.
+    pub fn release_keys(&mut self) {
+        self.keys = Vec::new();
+    }
 }
 
 /// Builds the graph over `accounts`.
@@ -73,6 +91,7 @@ pub fn build(accounts: &[AccountFingerprint], config: &GraphConfig) -> AccountGr
         edges,
         key_stats,
         candidate_pairs: candidates.len(),
+        keys,
     }
 }
 

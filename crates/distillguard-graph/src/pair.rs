@@ -70,6 +70,19 @@ impl PairEvidence {
         (f64::from(self.support[kind.index()]) / kind.need() as f64).min(1.0)
     }
 
+    /// What is shared, in words, strongest kind first: "3 addresses (same weeks),
+    /// 3 networks (same weeks), 2 template frames".
+    pub fn describe(&self) -> String {
+        self.kinds()
+            .into_iter()
+            .map(|kind| match kind {
+                LinkKind::Sync => format!("synchronised activity (lift {:.1})", self.sync_lift),
+                _ => format!("{} {}", self.shared[kind.index()], kind.noun()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Kinds with any strength, strongest contribution first.
     pub fn kinds(&self) -> Vec<LinkKind> {
         let mut kinds: Vec<(LinkKind, f64)> = LinkKind::ALL

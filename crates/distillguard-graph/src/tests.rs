@@ -562,3 +562,113 @@ fn the_keyed_control_kinds_are_the_three_the_edge_test_compares_by_name() {
         .collect();
     assert_eq!(control, [LinkKind::Payment, LinkKind::Ip, LinkKind::Subnet]);
 }
+
+/// Four accounts paid with one card, each calling through its own three exits of one
+/// pool with its own client build, plus `extra`: accounts that make a few requests each
+/// through the given exits, with prompts from the given frame and the given user agent,
+/// and no card.
+fn pool_population(
+    extra: &[(&str, &[&str], &str, &str)],
+) -> Vec<distillguard_features::AccountFingerprint> {
+    let mut items = Vec::new();
+    for member in 0..4i64 {
+        for i in 0..30i64 {
+            let ip = format!("203.0.113.{}", member * 10 + i % 3);
+            let mut e = exchange(
+                (i % 5) * DAY + member * HOUR + i * 60_000,
+                &format!("h{member}"),
+                &format!("Solve the following problem and show every intermediate step: item {} of the pool {}", member * 100 + i, member * 7 + i),
+                &ip,
+                Some("card-9"),
+            );
+            e.user_agent = Some(format!("python-requests/2.3{member}"));
+            items.push(e);
+        }
+    }
+    for (account, ips, prompt, user_agent) in extra {
+        for i in 0..9i64 {
+            let mut e = exchange(
+                (i % 5) * DAY + 5 * HOUR + i * 60_000,
+                account,
+                &format!("{prompt} {} of the pool {}", 900 + i, 31 * i),
+                ips[i as usize % ips.len()],
+                None,
+            );
+            e.user_agent = Some(user_agent.to_string());
+            items.push(e);
+        }
+    }
+    population(&items)
+}
+
+const POOL_FRAME: &str = "Solve the following problem and show every intermediate step: item";
+
+#[test]
+fn an_account_using_several_exits_of_a_clusters_pool_is_attached() {
+    // The late account shares one exit with each of three members: with none of them
+    // enough for an edge (one address is the least control evidence, and with the
+    // templates it stays under the threshold), with the pool three addresses.
+    let late = (
+        "late",
+        &["203.0.113.0", "203.0.113.10", "203.0.113.20"][..],
+        POOL_FRAME,
+        "curl/8.5.0",
+    );
+    let accounts = pool_population(&[late]);
+    let config = GraphConfig::default();
+    let g = build(&accounts, &config);
+    let index = |id: &str| {
+        accounts
+            .iter()
+            .position(|a| a.stats.account_id == id)
+            .expect("account") as u32
+    };
+    let late = index("late");
+    assert!(
+        g.edges.iter().all(|e| e.a != late && e.b != late),
+        "the late account links to a member on its own: {:?}",
+        g.edges
+    );
+    let clusters = connected_clusters(accounts.len(), &g.edges, 2);
+    assert_eq!(clusters.len(), 1);
+    let attached = attach(&g, &clusters, config.edge_threshold);
+    assert_eq!(attached.len(), 1, "{attached:?}");
+    assert_eq!((attached[0].account, attached[0].cluster), (late, 0));
+    let evidence = &attached[0].evidence;
+    assert_eq!(evidence.shared[LinkKind::Ip.index()], 3);
+    assert!(evidence.shared[LinkKind::Template.index()] > 0);
+    assert!(
+        evidence.describe().contains("3 address(es)"),
+        "{}",
+        evidence.describe()
+    );
+}
+
+#[test]
+fn one_exit_of_a_pool_or_its_places_without_anything_else_attach_no_one() {
+    // A stranger on one exit of the pool with the pool's templates and one member's
+    // client build: with the pool's keys pooled that adds up to an edge's weight, but
+    // one address of a pool is as likely by chance as the pool is large, so it takes
+    // two. And a neighbour on three of its exits asking its own questions (places
+    // alone are co-location, as between two accounts).
+    let one_exit = (
+        "one-exit",
+        &["203.0.113.0"][..],
+        POOL_FRAME,
+        "python-requests/2.31",
+    );
+    let neighbour = (
+        "neighbour",
+        &["203.0.113.0", "203.0.113.10", "203.0.113.20"][..],
+        "Draft a friendly reminder to the team about the quarterly planning meeting, note",
+        "curl/8.5.0",
+    );
+    let accounts = pool_population(&[one_exit, neighbour]);
+    let config = GraphConfig::default();
+    let g = build(&accounts, &config);
+    let clusters = connected_clusters(accounts.len(), &g.edges, 2);
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters[0].members.len(), 4, "{:?}", g.edges);
+    let attached = attach(&g, &clusters, config.edge_threshold);
+    assert!(attached.is_empty(), "{attached:?}");
+}

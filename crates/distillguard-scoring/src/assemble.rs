@@ -112,9 +112,14 @@ pub fn report(p: Parts<'_>) -> Report {
         })
         .collect();
     let mut cluster_of: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut attachment_of: FxHashMap<u32, &distillguard_graph::Attachment> = FxHashMap::default();
     for (ci, c) in reported.iter().enumerate() {
         for &m in &c.members {
             cluster_of.insert(m, ci);
+        }
+        for a in &c.attached {
+            cluster_of.insert(a.account, ci);
+            attachment_of.insert(a.account, a);
         }
     }
     let payment_sharing = payment_baseline(accounts);
@@ -156,7 +161,7 @@ pub fn report(p: Parts<'_>) -> Report {
             group.clusters.iter().map(|&g| attack_clusters[g]).collect();
         let members: Vec<u32> = cluster_indices
             .iter()
-            .flat_map(|&ci| reported[ci].members.iter().copied())
+            .flat_map(|&ci| reported[ci].all_members())
             .collect();
         let cluster_ids: Vec<String> = cluster_indices.iter().map(|&ci| ids[ci].clone()).collect();
         let id = campaign_ids[gi].clone();
@@ -223,7 +228,12 @@ pub fn report(p: Parts<'_>) -> Report {
     }
 
     // Accounts.
-    let coordinated = undeclared_links(p.graph, accounts.len());
+    let mut coordinated = undeclared_links(p.graph, accounts.len());
+    for (&account, a) in &attachment_of {
+        if !a.evidence.same_org {
+            coordinated[account as usize] = true;
+        }
+    }
     let mut account_reports: Vec<AccountReport> = accounts
         .iter()
         .enumerate()
@@ -234,6 +244,22 @@ pub fn report(p: Parts<'_>) -> Report {
             let mut total = own;
             if let Some(ci) = cluster {
                 let c = reported[ci];
+                if let Some(a) = attachment_of.get(&(i as u32)) {
+                    evidence.insert(
+                        0,
+                        Evidence::new(
+                            "attached_to_cluster",
+                            ids[ci].as_str(),
+                            format!(
+                                "links to no single account, but shares with the {} accounts of cluster {} (their keys pooled): {}",
+                                c.members.len(),
+                                ids[ci],
+                                a.evidence.describe()
+                            ),
+                        )
+                        .with_weight(a.evidence.weight()),
+                    );
+                }
                 if c.total > own {
                     total = c.total;
                     evidence.insert(
@@ -434,6 +460,17 @@ fn cluster_report(
             format!("{} IP addresses are used by more than one account of this cluster; the most shared, {ip} (network {subnet}), by {n}", shared_ips.len()),
         ));
     }
+    if !c.attached.is_empty() {
+        evidence.push(Evidence::new(
+            "attached_accounts",
+            c.attached.len() as f64,
+            format!(
+                "{} more accounts link to no single member but share the cluster's pooled addresses, networks or templates (listed after its {} members; each says what it shares)",
+                c.attached.len(),
+                c.members.len()
+            ),
+        ));
+    }
     let mut all = top_evidence(&c.findings);
     all.extend(evidence);
     all.truncate(MAX_EVIDENCE + 2);
@@ -467,15 +504,14 @@ fn cluster_report(
         })
         .collect();
 
-    let first_seen = c
-        .members
+    let everyone: Vec<u32> = c.all_members().collect();
+    let first_seen = everyone
         .iter()
         .map(&stats)
         .filter(|s| s.exchanges > 0)
         .map(|s| s.first_ts)
         .min();
-    let last_seen = c
-        .members
+    let last_seen = everyone
         .iter()
         .map(&stats)
         .filter(|s| s.exchanges > 0)
@@ -483,16 +519,15 @@ fn cluster_report(
         .max();
     ClusterReport {
         id: id.to_string(),
-        accounts: c
-            .members
+        accounts: everyone
             .iter()
             .map(|m| stats(m).account_id.clone())
             .collect(),
         score: round4(score_of(c.total)),
-        exchanges: c.members.iter().map(|m| stats(m).exchanges).sum(),
+        exchanges: everyone.iter().map(|m| stats(m).exchanges).sum(),
         first_seen,
         last_seen,
-        targets: campaigns::targets(&c.members, accounts),
+        targets: campaigns::targets(&everyone, accounts),
         shared: SharedIndicators {
             ips: shared_ips
                 .iter()

@@ -8,7 +8,7 @@
 //! (links between accounts of one declared organisation are expected and discounted).
 
 use distillguard_features::fingerprint::{AccountFingerprint, Hll};
-use distillguard_graph::{AccountGraph, Cluster, LinkKind};
+use distillguard_graph::{AccountGraph, Attachment, Cluster, LinkKind};
 use distillguard_model::Evidence;
 use rustc_hash::FxHashMap;
 
@@ -25,6 +25,9 @@ pub struct ScoredCluster {
     pub findings: Vec<Finding>,
     /// Share of links between accounts of one declared organisation.
     pub declared_share: f64,
+    /// Accounts that link to no member but share the cluster's pooled keys (see
+    /// `distillguard_graph::attach`); not in `members`, and not part of the score.
+    pub attached: Vec<Attachment>,
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -33,6 +36,16 @@ fn median(values: &mut [f64]) -> f64 {
     }
     values.sort_by(f64::total_cmp);
     crate::population::quantile_sorted(values, 0.5)
+}
+
+impl ScoredCluster {
+    /// Members, then attached accounts.
+    pub fn all_members(&self) -> impl Iterator<Item = u32> + '_ {
+        self.members
+            .iter()
+            .copied()
+            .chain(self.attached.iter().map(|a| a.account))
+    }
 }
 
 /// Coordination finding from a cluster's links.
@@ -160,6 +173,7 @@ pub fn score_cluster(
         total,
         findings,
         declared_share,
+        attached: Vec::new(),
     }
 }
 

@@ -72,6 +72,9 @@ pub struct RawGraph {
     pub edge_threshold: f64,
     pub chain_neighbours: usize,
     pub sync_bucket_minutes: i64,
+    /// Attach accounts that link to no one to a cluster whose pooled infrastructure
+    /// they share (see `distillguard_graph::attach`).
+    pub attach_to_clusters: bool,
 }
 
 impl Default for RawGraph {
@@ -81,6 +84,7 @@ impl Default for RawGraph {
             edge_threshold: d.edge_threshold,
             chain_neighbours: d.chain_neighbours,
             sync_bucket_minutes: d.sync_bucket_ms / 60_000,
+            attach_to_clusters: d.attach,
         }
     }
 }
@@ -171,6 +175,7 @@ impl RawConfig {
                 edge_threshold: g.edge_threshold,
                 chain_neighbours: g.chain_neighbours,
                 sync_bucket_ms: g.sync_bucket_minutes * 60_000,
+                attach: g.attach_to_clusters,
             },
         })
     }

@@ -226,7 +226,7 @@ impl Engine {
 
         // Across accounts.
         stage(Stage::Graph);
-        let graph = distillguard_graph::build(accounts, &config.graph);
+        let mut graph = distillguard_graph::build(accounts, &config.graph);
         stage(Stage::Clusters);
         let components = distillguard_graph::connected_clusters(
             accounts.len(),
@@ -238,10 +238,21 @@ impl Engine {
                 .into_iter()
                 .filter(|c| c.members.len() >= config.min_cluster_size)
                 .collect();
-        let scored: Vec<ScoredCluster> = clusters
+        let attachments = if config.graph.attach {
+            distillguard_graph::attach(&graph, &clusters, config.graph.edge_threshold)
+        } else {
+            Vec::new()
+        };
+        graph.release_keys();
+        let mut scored: Vec<ScoredCluster> = clusters
             .par_iter()
             .map(|c| cluster_score::score_cluster(c, accounts, &maxima, &graph, &detectors, cap))
             .collect();
+        for attachment in attachments {
+            if let Some(c) = scored.get_mut(attachment.cluster) {
+                c.attached.push(attachment);
+            }
+        }
 
         let input = InputSummary {
             exchanges: self.exchanges,

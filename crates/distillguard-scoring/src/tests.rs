@@ -157,6 +157,63 @@ fn the_report_does_not_depend_on_record_order() {
 }
 
 #[test]
+fn a_light_account_on_a_hydras_exits_is_attached_to_its_cluster() {
+    // Each hydra account calls through three exits of its own; a light account makes
+    // 12 requests of the same template through one exit each of three members (with
+    // any one member: one address, not an edge) under another client, and no card.
+    let mut items: Vec<Exchange> = (0..300).flat_map(person).collect();
+    for i in 0..20 {
+        items.extend(harvester(i, 300).into_iter().enumerate().map(|(k, mut e)| {
+            e.ip = format!("203.0.113.{}", i * 3 + k % 3).parse().ok();
+            e
+        }));
+    }
+    items.extend(harvester(40, 12).into_iter().enumerate().map(|(k, mut e)| {
+        e.account_id = "straggler".into();
+        e.request_id = Some(format!("straggler-{k}"));
+        // Members 0, 2 and 4 (paid with one card, so in one cluster).
+        e.ip = format!("203.0.113.{}", (k % 3) * 6).parse().ok();
+        e.user_agent = Some("curl/8.5.0".into());
+        e.payment_fp = None;
+        e
+    }));
+    let report = run(&items).report;
+    let straggler = report
+        .accounts
+        .iter()
+        .find(|a| a.account_id == "straggler")
+        .expect("in the report");
+    let attached = straggler
+        .evidence
+        .iter()
+        .find(|e| e.signal == "attached_to_cluster")
+        .unwrap_or_else(|| panic!("not attached: {straggler:?}"));
+    assert!(
+        attached.detail.contains("3 address(es)"),
+        "{}",
+        attached.detail
+    );
+    assert_eq!(straggler.verdict, Verdict::Attack, "{straggler:?}");
+    let cluster = report
+        .clusters
+        .iter()
+        .find(|c| Some(&c.id) == straggler.cluster.as_ref())
+        .expect("its cluster is reported");
+    assert!(cluster.accounts.iter().any(|a| a == "straggler"));
+    assert!(cluster
+        .evidence
+        .iter()
+        .any(|e| e.signal == "attached_accounts"));
+    // Nobody else is attached: people share no exit with the hydra.
+    let others = report
+        .accounts
+        .iter()
+        .filter(|a| a.evidence.iter().any(|e| e.signal == "attached_to_cluster"))
+        .count();
+    assert_eq!(others, 1);
+}
+
+#[test]
 fn scores_are_in_range() {
     let report = run(&population()).report;
     for a in &report.accounts {

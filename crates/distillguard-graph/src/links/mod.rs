@@ -79,6 +79,21 @@ impl LinkKind {
         }
     }
 
+    /// What one shared key of this kind is, for evidence ("3 addresses (same weeks)").
+    pub fn noun(self) -> &'static str {
+        match self {
+            LinkKind::Payment => "payment instrument(s)",
+            LinkKind::Ip => "address(es) (same weeks)",
+            LinkKind::Subnet => "/24 network(s) (same weeks)",
+            LinkKind::Client => "client build(s) (ASN + user agent)",
+            LinkKind::Template => "template frame(s)",
+            LinkKind::System => "system prompt(s)",
+            LinkKind::Tools => "tool schema(s)",
+            LinkKind::Creation => "creation hour(s) through the same pathway",
+            LinkKind::Sync => "synchronised activity",
+        }
+    }
+
     /// The kind's (weight, need, max group), as set and explained in its own file.
     fn spec(self) -> (f64, usize, usize) {
         match self {
