@@ -23,7 +23,6 @@
 //! shares the cluster's template frames.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use crate::keys::AccountKeys;
 use crate::links::LinkKind;
@@ -55,8 +54,10 @@ pub const MIN_SHARED_ADDRESSES: u16 = 2;
 const MEETING_KINDS: [LinkKind; 3] = [LinkKind::Payment, LinkKind::Ip, LinkKind::Subnet];
 
 /// Attachments of the accounts outside `clusters` (each at most once), sorted by
-/// account. `graph` must still hold its accounts' keys ([`AccountGraph::keys`]).
-pub fn attach(graph: &AccountGraph, clusters: &[Cluster], threshold: f64) -> Vec<Attachment> {
+/// account. `graph` must still hold its accounts' keys ([`AccountGraph::keys`]); they
+/// are released on the way (a cluster's members' keys once its pool is made, the rest
+/// at the end), so the pools take the place of what they were made from.
+pub fn attach(graph: &mut AccountGraph, clusters: &[Cluster], threshold: f64) -> Vec<Attachment> {
     let keys = &graph.keys;
     let mut clustered = vec![false; keys.len()];
     for c in clusters {
@@ -77,38 +78,45 @@ pub fn attach(graph: &AccountGraph, clusters: &[Cluster], threshold: f64) -> Vec
             AccountKeys::pool(&members)
         })
         .collect();
-    // Which clusters hold each meeting key (ubiquitous keys left out: they link nobody).
-    let mut holders: FxHashMap<(u8, u64), Vec<u32>> = FxHashMap::default();
+    for (slot, _) in graph.keys.iter_mut().zip(&clustered).filter(|(_, &c)| c) {
+        *slot = AccountKeys::default();
+    }
+    let keys = &graph.keys;
+    // Which clusters hold each meeting key, as (kind, key, cluster) sorted (one
+    // allocation; ubiquitous keys left out: they link nobody).
+    let mut holders: Vec<(u8, u64, u32)> = Vec::new();
     for (ci, pool) in pools.iter().enumerate() {
         for kind in MEETING_KINDS {
-            for &key in pool.keys(kind) {
-                if graph.key_stats.accounts_sharing(kind, key) as usize > kind.max_group() {
-                    continue;
-                }
-                let list = holders.entry((kind.index() as u8, key)).or_default();
-                if list.last() != Some(&(ci as u32)) {
-                    list.push(ci as u32);
-                }
-            }
+            holders.extend(
+                pool.keys(kind)
+                    .iter()
+                    .filter(|&&key| {
+                        graph.key_stats.accounts_sharing(kind, key) as usize <= kind.max_group()
+                    })
+                    .map(|&key| (kind.index() as u8, key, ci as u32)),
+            );
         }
     }
+    holders.par_sort_unstable();
     let holders = &holders;
-    (0..keys.len())
+    let attachments = (0..keys.len())
         .into_par_iter()
         .filter(|&a| !clustered[a])
         .filter_map(|a| {
             let account = &keys[a];
-            let mut candidates: Vec<u32> = MEETING_KINDS
-                .iter()
-                .flat_map(|&kind| {
-                    account
-                        .keys(kind)
-                        .iter()
-                        .filter_map(move |&key| holders.get(&(kind.index() as u8, key)))
-                })
-                .flatten()
-                .copied()
-                .collect();
+            let mut candidates: Vec<u32> = Vec::new();
+            for kind in MEETING_KINDS {
+                let k = kind.index() as u8;
+                for &key in account.keys(kind) {
+                    let start = holders.partition_point(|h| (h.0, h.1) < (k, key));
+                    candidates.extend(
+                        holders[start..]
+                            .iter()
+                            .take_while(|h| (h.0, h.1) == (k, key))
+                            .map(|h| h.2),
+                    );
+                }
+            }
             candidates.sort_unstable();
             candidates.dedup();
             candidates
@@ -129,5 +137,7 @@ pub fn attach(graph: &AccountGraph, clusters: &[Cluster], threshold: f64) -> Vec
                     evidence,
                 })
         })
-        .collect()
+        .collect();
+    graph.release_keys();
+    attachments
 }

@@ -64,7 +64,7 @@ pub struct AccountGraph {
     /// evidence can say how rare a shared thing is.
     pub key_stats: keys::KeyStats,
     pub candidate_pairs: usize,
-    /// Every account's weighed keys, kept for [`attach`] until
+    /// Every account's weighed keys, kept for [`attach`] (which releases them) or until
     /// [`AccountGraph::release_keys`] (memory proportional to accounts).
     pub keys: Vec<AccountKeys>,
 }

@@ -616,7 +616,7 @@ fn an_account_using_several_exits_of_a_clusters_pool_is_attached() {
     );
     let accounts = pool_population(&[late]);
     let config = GraphConfig::default();
-    let g = build(&accounts, &config);
+    let mut g = build(&accounts, &config);
     let index = |id: &str| {
         accounts
             .iter()
@@ -631,7 +631,7 @@ fn an_account_using_several_exits_of_a_clusters_pool_is_attached() {
     );
     let clusters = connected_clusters(accounts.len(), &g.edges, 2);
     assert_eq!(clusters.len(), 1);
-    let attached = attach(&g, &clusters, config.edge_threshold);
+    let attached = attach(&mut g, &clusters, config.edge_threshold);
     assert_eq!(attached.len(), 1, "{attached:?}");
     assert_eq!((attached[0].account, attached[0].cluster), (late, 0));
     let evidence = &attached[0].evidence;
@@ -665,10 +665,10 @@ fn one_exit_of_a_pool_or_its_places_without_anything_else_attach_no_one() {
     );
     let accounts = pool_population(&[one_exit, neighbour]);
     let config = GraphConfig::default();
-    let g = build(&accounts, &config);
+    let mut g = build(&accounts, &config);
     let clusters = connected_clusters(accounts.len(), &g.edges, 2);
     assert_eq!(clusters.len(), 1);
     assert_eq!(clusters[0].members.len(), 4, "{:?}", g.edges);
-    let attached = attach(&g, &clusters, config.edge_threshold);
+    let attached = attach(&mut g, &clusters, config.edge_threshold);
     assert!(attached.is_empty(), "{attached:?}");
 }

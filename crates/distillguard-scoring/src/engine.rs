@@ -239,11 +239,11 @@ impl Engine {
                 .filter(|c| c.members.len() >= config.min_cluster_size)
                 .collect();
         let attachments = if config.graph.attach {
-            distillguard_graph::attach(&graph, &clusters, config.graph.edge_threshold)
+            distillguard_graph::attach(&mut graph, &clusters, config.graph.edge_threshold)
         } else {
+            graph.release_keys();
             Vec::new()
         };
-        graph.release_keys();
         let mut scored: Vec<ScoredCluster> = clusters
             .par_iter()
             .map(|c| cluster_score::score_cluster(c, accounts, &maxima, &graph, &detectors, cap))
