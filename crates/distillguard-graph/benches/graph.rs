@@ -1,6 +1,8 @@
 //! The account graph on a population of realistic size: key extraction and candidate
 //! pairs, pair verification (`build`), connected components and community refinement
-//! (`connected_clusters` + `refine`), as `Engine::finish` runs them.
+//! (`connected_clusters` + `refine`), and attaching unlinked accounts to clusters'
+//! pools (`attach`, measured without the `build` it needs before each run), as
+//! `Engine::finish` runs them.
 //!
 //! The population is the fingerprints of simulated traffic (scenario `default`, seed 1)
 //! folded by a `Collector`, as `analyze` builds it. Scale 20 by default (about 47,000
@@ -11,7 +13,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use distillguard_features::fingerprint::{AccountFingerprint, Collector};
 use distillguard_features::signals;
 use distillguard_graph::GraphConfig;
@@ -80,6 +82,27 @@ fn bench_graph(c: &mut Criterion) {
                 e.evidence.weight()
             }))
         })
+    });
+    let clusters = |graph: &distillguard_graph::AccountGraph| {
+        let components = distillguard_graph::connected_clusters(accounts.len(), &graph.edges, 2);
+        distillguard_graph::refine(components, &graph.edges, &|e| e.evidence.weight())
+    };
+    group.bench_function("attach", |b| {
+        b.iter_batched(
+            || {
+                let graph = distillguard_graph::build(&accounts, &config);
+                let found = clusters(&graph);
+                (graph, found)
+            },
+            |(mut graph, found)| {
+                black_box(distillguard_graph::attach(
+                    &mut graph,
+                    &found,
+                    config.edge_threshold,
+                ))
+            },
+            BatchSize::PerIteration,
+        )
     });
     group.finish();
 }
