@@ -1,5 +1,5 @@
-//! Attaching an account that links to no one to a cluster whose pooled infrastructure
-//! it uses.
+//! Attaching an account in no cluster (it links to no one, or to too few for a
+//! cluster) to a cluster whose pooled infrastructure it uses.
 //!
 //! Why: a low-and-slow operator spreads a few requests per account per day over a pool
 //! of dozens of exits. Two of its accounts then seldom share enough addresses for a

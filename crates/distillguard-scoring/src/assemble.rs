@@ -251,7 +251,7 @@ pub fn report(p: Parts<'_>) -> Report {
                             "attached_to_cluster",
                             ids[ci].as_str(),
                             format!(
-                                "links to no single account, but shares with the {} accounts of cluster {} (their keys pooled): {}",
+                                "in no cluster of its own links, but shares with the {} accounts of cluster {} (their keys pooled): {}",
                                 c.members.len(),
                                 ids[ci],
                                 a.evidence.describe()
@@ -465,7 +465,7 @@ fn cluster_report(
             "attached_accounts",
             c.attached.len() as f64,
             format!(
-                "{} more accounts link to no single member but share the cluster's pooled addresses, networks or templates (listed after its {} members; each says what it shares)",
+                "{} more accounts, in no cluster of their own links, share the cluster's pooled addresses, networks or templates (listed after its {} members; each says what it shares)",
                 c.attached.len(),
                 c.members.len()
             ),

@@ -25,7 +25,7 @@ pub struct ScoredCluster {
     pub findings: Vec<Finding>,
     /// Share of links between accounts of one declared organisation.
     pub declared_share: f64,
-    /// Accounts that link to no member but share the cluster's pooled keys (see
+    /// Accounts in no cluster that share the cluster's pooled keys (see
     /// `distillguard_graph::attach`); not in `members`, and not part of the score.
     pub attached: Vec<Attachment>,
 }
