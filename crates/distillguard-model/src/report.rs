@@ -92,6 +92,8 @@ pub struct ClusterLink {
     pub a: usize,
     pub b: usize,
     /// Link kinds that join the two accounts, e.g. `payment`, `ip`, `template`, `sync`.
+    /// `attached` first: `b` is an account attached to the cluster through the
+    /// members' pooled keys (the kinds after it), drawn to `a`, the most linked member.
     pub kinds: Vec<String>,
     /// Strength of the evidence of common control (larger is stronger).
     pub weight: f64,

@@ -486,7 +486,19 @@ fn cluster_report(
             .total_cmp(&a.evidence.weight())
             .then((a.a, a.b).cmp(&(b.a, b.b)))
     });
-    let links: Vec<ClusterLink> = edges
+    // The member with the strongest links: attached accounts are drawn to it.
+    let mut strength = vec![0.0f64; c.members.len()];
+    for e in &edges {
+        for end in [e.a, e.b] {
+            if let Some(&p) = position.get(&end) {
+                strength[p] += e.evidence.weight();
+            }
+        }
+    }
+    let hub = (0..strength.len())
+        .max_by(|&x, &y| strength[x].total_cmp(&strength[y]).then(y.cmp(&x)))
+        .unwrap_or(0);
+    let mut links: Vec<ClusterLink> = edges
         .into_iter()
         .take(MAX_LINKS)
         .filter_map(|e| {
@@ -503,6 +515,23 @@ fn cluster_report(
             })
         })
         .collect();
+    // An attached account's link is to the cluster's pooled keys, not to one member:
+    // kind `attached` first, then what it shares.
+    links.extend(c.attached.iter().enumerate().take(MAX_LINKS).map(|(j, a)| {
+        ClusterLink {
+            a: hub,
+            b: c.members.len() + j,
+            kinds: std::iter::once("attached".to_string())
+                .chain(
+                    a.evidence
+                        .kinds()
+                        .into_iter()
+                        .map(|k| k.as_str().to_string()),
+                )
+                .collect(),
+            weight: round4(a.evidence.weight()),
+        }
+    }));
 
     let everyone: Vec<u32> = c.all_members().collect();
     let first_seen = everyone

@@ -199,7 +199,20 @@ fn a_light_account_on_a_hydras_exits_is_attached_to_its_cluster() {
         .iter()
         .find(|c| Some(&c.id) == straggler.cluster.as_ref())
         .expect("its cluster is reported");
-    assert!(cluster.accounts.iter().any(|a| a == "straggler"));
+    let position = cluster
+        .accounts
+        .iter()
+        .position(|a| a == "straggler")
+        .expect("listed in its cluster");
+    // Drawn with a link of kind `attached` (to a member), then what it shares.
+    let link = cluster
+        .links
+        .iter()
+        .find(|l| l.b == position)
+        .expect("a link for the picture");
+    assert_eq!(link.kinds[0], "attached");
+    assert!(link.kinds.iter().any(|k| k == "ip"), "{link:?}");
+    assert!(link.a < position);
     assert!(cluster
         .evidence
         .iter()

@@ -384,6 +384,9 @@ fn cluster_card(page: &mut String, index: usize, cluster: &ClusterReport, contex
         let names: Vec<String> = drawn.secondary_kinds.iter().map(|k| html(k)).collect();
         let _ = write!(page, " Some links also share: {}.", names.join(", "));
     }
+    if drawn.kinds.iter().any(|k| k == "attached") {
+        page.push_str(" An attached link joins an account in no cluster of its own to the best-linked member: it shares the members' pooled addresses, networks or templates, not one member's (its evidence lists them).");
+    }
     if drawn.drawn_nodes < drawn.total_nodes {
         let _ = write!(
             page,

@@ -38,6 +38,7 @@ pub fn known_link_colour(kind: &str) -> Option<&'static str> {
         "client" | "ua" | "user_agent" => "#6d4c41",
         "creation_burst" => "#d81b60",
         "org" | "org_id" => "#c0a000",
+        "attached" => "#9e9e9e",
         _ => return None,
     })
 }
