@@ -204,25 +204,15 @@ pub fn intersection_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
 /// Walks as [`intersection_len`] does.
 pub fn weighted_intersection(a: &[u64], a_rarity: &[f32], b: &[u64]) -> (usize, f32) {
     let rarity = |i: usize| a_rarity.get(i).copied().unwrap_or(1.0);
+    // A short list against a long one: the positions in `a` of the shared keys.
+    let found = |positions: &mut dyn Iterator<Item = usize>| {
+        positions.fold((0, 0.0f32), |(n, sum), i| (n + 1, sum + rarity(i)))
+    };
     if a.len() >= LOPSIDED * b.len().max(1) {
-        let (mut n, mut sum) = (0, 0.0f32);
-        for y in b {
-            if let Ok(i) = a.binary_search(y) {
-                n += 1;
-                sum += rarity(i);
-            }
-        }
-        return (n, sum);
+        return found(&mut b.iter().filter_map(|y| a.binary_search(y).ok()));
     }
     if b.len() >= LOPSIDED * a.len().max(1) {
-        let (mut n, mut sum) = (0, 0.0f32);
-        for (i, x) in a.iter().enumerate() {
-            if b.binary_search(x).is_ok() {
-                n += 1;
-                sum += rarity(i);
-            }
-        }
-        return (n, sum);
+        return found(&mut (0..a.len()).filter(|&i| b.binary_search(&a[i]).is_ok()));
     }
     let (mut i, mut j, mut n, mut sum) = (0, 0, 0, 0.0f32);
     while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {

@@ -12,9 +12,9 @@
 //! that unrelated accounts share by co-location (an office NAT, a popular phrase; each
 //! shared key counts by how rare it is in the population, see [`links::rarity`]), but
 //! one shared payment instrument across accounts is enough, and shared software alone
-//! (templates, system prompt, tool schema, client) never is. Accounts that link to no
-//! one can then be [`attach`]ed to a cluster whose pooled keys they share by the same
-//! rule. Pure and deterministic.
+//! (templates, system prompt, tool schema, client) never is. Accounts in no cluster
+//! can then be [`attach`]ed to a cluster whose pooled keys they share by the same rule.
+//! Pure and deterministic.
 
 pub mod attach;
 pub mod clusters;
@@ -40,7 +40,7 @@ pub struct GraphConfig {
     pub chain_neighbours: usize,
     /// Length of a time bucket for synchrony, ms.
     pub sync_bucket_ms: i64,
-    /// Attach accounts that link to no one to a cluster whose pooled keys they share
+    /// Attach accounts in no cluster to a cluster whose pooled keys they share
     /// ([`attach`]).
     pub attach: bool,
 }

@@ -72,8 +72,8 @@ pub struct RawGraph {
     pub edge_threshold: f64,
     pub chain_neighbours: usize,
     pub sync_bucket_minutes: i64,
-    /// Attach accounts that link to no one to a cluster whose pooled infrastructure
-    /// they share (see `distillguard_graph::attach`).
+    /// Attach accounts in no cluster to a cluster whose pooled infrastructure they
+    /// share (see `distillguard_graph::attach`).
     pub attach_to_clusters: bool,
 }
 
