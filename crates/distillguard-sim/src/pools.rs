@@ -565,6 +565,19 @@ pub const SUPPORT_ISSUES: &[&str] = &[
     "I need an invoice with my company's VAT number for order {n}.",
 ];
 
+/// What a customer writes later in a support chat (earlier user turns travel with each
+/// request).
+pub const SUPPORT_FOLLOW_UPS: &[&str] = &[
+    "I already tried that yesterday and it still shows the same thing. Is there someone who can look at the account directly?",
+    "OK, thanks. If I send it back, do I pay for the return label or is that covered? The box is already thrown away.",
+    "The tracking page now says 'delivered' but there is nothing at my door and my neighbours have not seen it either.",
+    "Sorry, one more thing: the invoice should go to our accounts team, not to me. Can you change the email on file?",
+    "That code was in the newsletter you sent last week, it says valid until the end of the month. Can you apply it manually?",
+    "I don't want a voucher, I want the money back on my card. How long will that take exactly?",
+    "It's the app on Android, latest version. I reinstalled it and cleared the cache, it still closes as soon as I tap Orders.",
+    "Fine, please go ahead with the replacement then, same size and colour, and let me know when it ships.",
+];
+
 pub const PEOPLE: &[&str] = &[
     "Maria Garcia",
     "James Smith",

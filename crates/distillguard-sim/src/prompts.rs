@@ -172,7 +172,7 @@ fn tools_from(rng: &mut Rng, pool: &[&'static str], lo: u64, hi: u64) -> Vec<&'s
 pub fn code_context(rng: &mut Rng) -> String {
     let c = corpus();
     let mut out = String::new();
-    for _ in 0..rng::range(rng, 1, 2) {
+    for _ in 0..rng::range(rng, 1, 3) {
         let area = rng::pick_str(rng, AGENT_AREAS).replace(' ', "_");
         let body = if rng::chance(rng, 0.7) {
             pick_owned(rng, &c.humaneval)
@@ -198,16 +198,24 @@ fn support_context(rng: &mut Rng, n: &str) -> String {
         "Discount codes cannot be combined and exclude gift cards. Expired codes may be honoured once per customer at the agent's discretion if expired within 7 days.",
         "Account access: send a password reset link; if the email bounces, verify identity with the last four digits of the card and the postcode before changing the email address.",
     ];
-    format!(
-        "\n\n[Order {n}] {} item(s), status {}, carrier {}, placed {} days ago. Customer since {}, {} previous orders.\n[Policy] {}",
+    let mut out = format!(
+        "\n\n[Order {n}] {} item(s), status {}, carrier {}, placed {} days ago. Customer since {}, {} previous orders.",
         rng::range(rng, 1, 6),
         rng::pick_str(rng, STATES),
         rng::pick_str(rng, CARRIERS),
         rng::range(rng, 1, 40),
         rng::range(rng, 2015, 2025),
         rng::range(rng, 0, 60),
-        rng::pick_str(rng, POLICIES)
-    )
+    );
+    // Retrieval returns the one to three policy passages that matched best.
+    let first = rng::range(rng, 0, POLICIES.len() as u64 - 1) as usize;
+    for i in 0..rng::range(rng, 1, 3) as usize {
+        if let Some(policy) = POLICIES.get((first + i) % POLICIES.len()) {
+            out.push_str("\n[Policy] ");
+            out.push_str(policy);
+        }
+    }
+    out
 }
 
 /// The tool set of a coding assistant (stable per client: callers keep it).
@@ -485,7 +493,7 @@ pub fn attack(rng: &mut Rng, style: &AttackStyle, capability: Capability, serial
                     ],
                 ),
             );
-            if rng::chance(rng, 0.6) {
+            if rng::chance(rng, 0.8) {
                 prompt.text.push_str(&code_context(rng));
             }
             prompt

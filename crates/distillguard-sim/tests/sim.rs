@@ -301,8 +301,13 @@ fn the_coding_campaign_moves_half_its_traffic_to_the_release_within_a_day() {
         before > 0 && before_share == 0.0,
         "nobody uses a model before its release"
     );
-    let (n, day_after) = share(release.at + 24 * HOUR, release.at + 48 * HOUR);
-    assert!(n > 50, "enough traffic on the day after: {n}");
+    // The two days after the first: synchronised waves can leave a single day empty
+    // when a campaign has only a few accounts.
+    let (n, day_after) = share(release.at + 24 * HOUR, release.at + 72 * HOUR);
+    assert!(
+        n > 50,
+        "enough traffic in the two days after the first: {n}"
+    );
     assert!(
         (0.35..0.65).contains(&day_after),
         "about half moved: {day_after}"

@@ -64,6 +64,13 @@ pub(super) fn app_backend(gen: &mut Gen<'_>, rng: &mut Rng, mut models: ModelCho
             } else {
                 1
             };
+            // The user turns of a chat so far travel with each request.
+            for _ in 0..turns / 2 {
+                prompt.text.push_str("\n\n");
+                prompt
+                    .text
+                    .push_str(rng::pick_str(rng, crate::pools::SUPPORT_FOLLOW_UPS));
+            }
             let model = models.pick(rng, gen.scenario, t);
             gen.push(
                 rng,
