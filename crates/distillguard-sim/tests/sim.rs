@@ -313,3 +313,30 @@ fn the_coding_campaign_moves_half_its_traffic_to_the_release_within_a_day() {
         "about half moved: {day_after}"
     );
 }
+
+#[test]
+fn prompts_have_a_realistic_length() {
+    // The speed bench measures at the simulator's prompt lengths; issue 4 asks for a
+    // median of about 600 bytes. Short chats and long inlined files both occur.
+    let dir = tempfile::tempdir().expect("tmp");
+    run(&small("default"), dir.path(), 5, Format::JsonlZst);
+    let mut lengths: Vec<usize> = read_events(dir.path())
+        .iter()
+        .map(|e| e.prompt.as_deref().map_or(0, str::len))
+        .collect();
+    assert!(lengths.len() > 1_000, "{} exchanges", lengths.len());
+    lengths.sort_unstable();
+    let at = |q: f64| lengths[((lengths.len() - 1) as f64 * q) as usize];
+    let median = at(0.5);
+    assert!((450..800).contains(&median), "median prompt {median} bytes");
+    assert!(
+        at(0.1) < 250,
+        "short prompts exist: 10th percentile {}",
+        at(0.1)
+    );
+    assert!(
+        at(0.9) > 1_000,
+        "long prompts exist: 90th percentile {}",
+        at(0.9)
+    );
+}
