@@ -317,7 +317,9 @@ fn the_coding_campaign_moves_half_its_traffic_to_the_release_within_a_day() {
 #[test]
 fn prompts_have_a_realistic_length() {
     // The speed bench measures at the simulator's prompt lengths; issue 4 asks for a
-    // median of about 600 bytes. Short chats and long inlined files both occur.
+    // median of about 600 bytes. Short chats and long inlined files both occur. (This
+    // seed and scale: median 519 bytes; 469 before inlined files, retrieved passages
+    // and earlier support turns lengthened the prompts.)
     let dir = tempfile::tempdir().expect("tmp");
     run(&small("default"), dir.path(), 5, Format::JsonlZst);
     let mut lengths: Vec<usize> = read_events(dir.path())
@@ -328,7 +330,7 @@ fn prompts_have_a_realistic_length() {
     lengths.sort_unstable();
     let at = |q: f64| lengths[((lengths.len() - 1) as f64 * q) as usize];
     let median = at(0.5);
-    assert!((450..800).contains(&median), "median prompt {median} bytes");
+    assert!((500..800).contains(&median), "median prompt {median} bytes");
     assert!(
         at(0.1) < 250,
         "short prompts exist: 10th percentile {}",
