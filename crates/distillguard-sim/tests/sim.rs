@@ -329,16 +329,8 @@ fn prompts_have_a_realistic_length() {
     assert!(lengths.len() > 1_000, "{} exchanges", lengths.len());
     lengths.sort_unstable();
     let at = |q: f64| lengths[((lengths.len() - 1) as f64 * q) as usize];
-    let median = at(0.5);
+    let (p10, median, p90) = (at(0.1), at(0.5), at(0.9));
     assert!((500..800).contains(&median), "median prompt {median} bytes");
-    assert!(
-        at(0.1) < 250,
-        "short prompts exist: 10th percentile {}",
-        at(0.1)
-    );
-    assert!(
-        at(0.9) > 1_000,
-        "long prompts exist: 90th percentile {}",
-        at(0.9)
-    );
+    assert!(p10 < 250, "short prompts exist: 10th percentile {p10}");
+    assert!(p90 > 1_000, "long prompts exist: 90th percentile {p90}");
 }
