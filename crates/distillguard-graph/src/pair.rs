@@ -62,6 +62,18 @@ impl PairEvidence {
         self.control() + 1e-6 >= MIN_CONTROL_SHARE * threshold
     }
 
+    /// Some control kind is matched in full on its own (a shared payment instrument,
+    /// as many shared addresses or networks as the kind needs, synchrony at full
+    /// lift), not just the quarter of an edge that one shared address gives. A link
+    /// that stands alone, outside any cluster, must show this much (see the scoring
+    /// crate's `require_coordination`).
+    pub fn has_full_control_kind(&self) -> bool {
+        LinkKind::ALL
+            .into_iter()
+            .filter(|k| k.is_control())
+            .any(|k| self.strength(k) + 1e-6 >= 1.0)
+    }
+
     /// Strength of one kind in [0,1].
     pub fn strength(&self, kind: LinkKind) -> f64 {
         if kind == LinkKind::Sync {

@@ -48,15 +48,71 @@ fn verdict(total: f64, t: &Thresholds) -> Verdict {
     }
 }
 
-/// Accounts with at least one link of common control to an account outside their own
-/// declared organisation.
-fn undeclared_links(graph: &AccountGraph, accounts: usize) -> Vec<bool> {
-    let mut linked = vec![false; accounts];
-    for e in graph.edges.iter().filter(|e| !e.evidence.same_org) {
-        linked[e.a as usize] = true;
-        linked[e.b as usize] = true;
+/// The strongest link of common control from each account to a partner outside its
+/// own declared organisation that counts as coordination for an `attack` verdict
+/// (`require_coordination`): the index of that edge in `graph.edges`, or `None`.
+///
+/// Inside a reported cluster any such link counts: the cluster is the evidence. Outside
+/// one (a pair, or a group under `min_cluster_size`), the link stands alone, so it must
+/// show control in full on its own (a shared payment instrument, several shared
+/// addresses, synchrony: [`distillguard_graph::PairEvidence::has_full_control_kind`])
+/// and the partner must be at least `suspicious` on its own behaviour. Among a few
+/// hundred thousand accounts, a pair of strangers meets the edge bar by co-location
+/// now and then (two app back-ends on one framework's templates that once left by the
+/// same cloud address); two harvesting accounts under one control are a small hydra,
+/// a harvesting account and an ordinary neighbour are not.
+fn coordination_links(
+    graph: &AccountGraph,
+    in_cluster: &[bool],
+    own_totals: &[f64],
+    suspicious_total: f64,
+) -> Vec<Option<usize>> {
+    let mut strongest: Vec<Option<(usize, f64)>> = vec![None; in_cluster.len()];
+    let mut note = |account: u32, partner: u32, edge: usize, weight: f64, full_control: bool| {
+        let i = account as usize;
+        let counts =
+            in_cluster[i] || (own_totals[partner as usize] >= suspicious_total && full_control);
+        if counts && strongest[i].is_none_or(|(_, w)| weight > w) {
+            strongest[i] = Some((edge, weight));
+        }
+    };
+    for (edge, e) in graph.edges.iter().enumerate() {
+        if e.evidence.same_org {
+            continue;
+        }
+        let weight = e.evidence.weight();
+        let full_control = e.evidence.has_full_control_kind();
+        note(e.a, e.b, edge, weight, full_control);
+        note(e.b, e.a, edge, weight, full_control);
     }
-    linked
+    strongest
+        .into_iter()
+        .map(|s| s.map(|(edge, _)| edge))
+        .collect()
+}
+
+/// Evidence for an account whose `attack` verdict rests on a link outside any reported
+/// cluster: the partner, its own score, and what the two share.
+fn linked_account_evidence(
+    i: usize,
+    edge: usize,
+    accounts: &[AccountFingerprint],
+    p: &Parts<'_>,
+) -> Evidence {
+    let e = &p.graph.edges[edge];
+    let partner = if e.a as usize == i { e.b } else { e.a } as usize;
+    let partner_id = &accounts[partner].stats.account_id;
+    Evidence::new(
+        "linked_account",
+        partner_id.as_str(),
+        format!(
+            "linked to account {partner_id} (own score {:.2}, itself over the suspicious threshold) by {}, control shown in full; the pair is under the {} accounts a reported cluster needs",
+            score_of(p.own_totals[partner]),
+            e.evidence.describe(),
+            p.config.min_cluster_size,
+        ),
+    )
+    .with_weight(e.evidence.weight())
 }
 
 fn short_hash(parts: impl Iterator<Item = String>) -> String {
@@ -228,12 +284,16 @@ pub fn report(p: Parts<'_>) -> Report {
     }
 
     // Accounts.
-    let mut coordinated = undeclared_links(p.graph, accounts.len());
-    for (&account, a) in &attachment_of {
-        if !a.evidence.same_org {
-            coordinated[account as usize] = true;
-        }
+    let mut in_cluster = vec![false; accounts.len()];
+    for &account in cluster_of.keys() {
+        in_cluster[account as usize] = true;
     }
+    let links = coordination_links(p.graph, &in_cluster, p.own_totals, t.suspicious_total);
+    let attached_undeclared = |i: usize| {
+        attachment_of
+            .get(&(i as u32))
+            .is_some_and(|a| !a.evidence.same_org)
+    };
     let mut account_reports: Vec<AccountReport> = accounts
         .iter()
         .enumerate()
@@ -282,7 +342,15 @@ pub fn report(p: Parts<'_>) -> Report {
             }
             let mut verdict = verdict(total, t);
             let corroborated = p.findings[i].iter().any(|f| f.group == crate::detectors::Group::Intel && f.surprise > 0.0);
-            if verdict == Verdict::Attack && p.config.require_coordination && !coordinated[i] && !corroborated {
+            let coordinated = links[i].is_some() || attached_undeclared(i);
+            if verdict == Verdict::Attack && cluster.is_none() {
+                // Its verdict rests on a link no cluster shows: name the partner.
+                if let Some(edge) = links[i] {
+                    evidence.insert(0, linked_account_evidence(i, edge, accounts, &p));
+                    evidence.truncate(MAX_EVIDENCE);
+                }
+            }
+            if verdict == Verdict::Attack && p.config.require_coordination && !coordinated && !corroborated {
                 verdict = Verdict::Suspicious;
                 evidence.insert(
                     0,

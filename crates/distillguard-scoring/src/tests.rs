@@ -1,6 +1,6 @@
 //! End-to-end checks of the engine on small hand-made populations.
 
-use distillguard_model::{Exchange, Verdict};
+use distillguard_model::{EvidenceValue, Exchange, Verdict};
 
 use crate::{Config, Engine, ReaderCounts, SideInputs};
 
@@ -224,6 +224,72 @@ fn a_light_account_on_a_hydras_exits_is_attached_to_its_cluster() {
         .filter(|a| a.evidence.iter().any(|e| e.signal == "attached_to_cluster"))
         .count();
     assert_eq!(others, 1);
+}
+
+/// Two harvesting accounts (templated reasoning at volume) with their own exits and
+/// the given cards; `shared_exit` puts one request of each through one common address.
+fn harvesting_pair(name: &str, cards: [&str; 2], shared_exit: Option<&str>) -> Vec<Exchange> {
+    (0..2)
+        .flat_map(|n| {
+            harvester(50 + n, 300)
+                .into_iter()
+                .enumerate()
+                .map(move |(k, mut e)| {
+                    e.account_id = format!("{name}-{n}");
+                    e.payment_fp = Some(cards[n].to_string());
+                    // Each account's own exit, in its own /24.
+                    let own = format!("100.{}.{}.1", 64 + name.len(), 10 * n + 1);
+                    e.ip = match shared_exit {
+                        Some(shared) if k == 7 => shared.parse().ok(),
+                        _ => own.parse().ok(),
+                    };
+                    e
+                })
+        })
+        .collect()
+}
+
+#[test]
+fn a_pair_outside_any_cluster_is_attack_only_with_control_shown_in_full() {
+    // Both pairs harvest alike and share templates and client; one pair pays with one
+    // card, the other shares nothing but one address, once (what two strangers' services
+    // behind one cloud exit can share). Neither pair is big enough for a cluster.
+    let mut items: Vec<Exchange> = (0..300).flat_map(person).collect();
+    items.extend(harvesting_pair("carded", ["pair-card", "pair-card"], None));
+    items.extend(harvesting_pair(
+        "colocated",
+        ["card-x", "card-y"],
+        Some("100.90.0.7"),
+    ));
+    let report = run(&items).report;
+    let account = |id: &str| {
+        report
+            .accounts
+            .iter()
+            .find(|a| a.account_id == id)
+            .unwrap_or_else(|| panic!("{id} not in the report"))
+    };
+    for (n, partner) in [(0, "carded-1"), (1, "carded-0")] {
+        let a = account(&format!("carded-{n}"));
+        assert_eq!(a.verdict, Verdict::Attack, "{a:?}");
+        assert_eq!(a.cluster, None, "{a:?}");
+        let link = &a.evidence[0];
+        assert_eq!(link.signal, "linked_account", "{a:?}");
+        assert_eq!(link.value, EvidenceValue::Text(partner.to_string()));
+        assert!(
+            link.detail.contains("1 payment instrument(s)"),
+            "{}",
+            link.detail
+        );
+    }
+    for n in 0..2 {
+        let a = account(&format!("colocated-{n}"));
+        // Over the attack threshold on its own (held, not scored down), and the one
+        // shared address made an edge: it is the link rule that holds it.
+        assert_eq!(a.verdict, Verdict::Suspicious, "{a:?}");
+        assert_eq!(a.evidence[0].signal, "acts_alone", "{a:?}");
+        assert!(a.evidence.iter().all(|e| e.signal != "linked_account"));
+    }
 }
 
 #[test]
