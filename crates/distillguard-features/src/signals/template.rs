@@ -193,10 +193,45 @@ thread_local! {
 /// The hash of the names joined by U+001F, streamed so that no joined string is built
 /// (agentic traffic sends a tool list with every request); schemas of up to
 /// [`STACK_TOOLS`] names are sorted on the stack.
+///
+/// A client sends the same list, in the same order, with every request, and sorting
+/// the names (string comparisons) cost more than hashing them; so, as for system
+/// prompts, each thread remembers the fingerprints of the lists it saw last
+/// ([`TOOLS_CACHE_SLOTS`] slots), keyed by a hash of the names in the order sent and
+/// their count. Two different lists with the same 64-bit key would share a
+/// fingerprint; that is not expected in any log.
 pub fn tools_fingerprint(tool_names: &[String]) -> Option<u64> {
     if tool_names.is_empty() {
         return None;
     }
+    let raw = tool_names.iter().fold(SEED ^ 0x7001, |acc, name| {
+        mix(acc, crate::hash64(name.as_bytes()))
+    });
+    let slot = (raw as usize) % TOOLS_CACHE_SLOTS;
+    let key = (raw, tool_names.len());
+    TOOLS_CACHE.with_borrow_mut(|cache| match cache[slot] {
+        Some((cached, fingerprint)) if cached == key => Some(fingerprint),
+        _ => {
+            let fingerprint = sorted_tools_fingerprint(tool_names);
+            cache[slot] = Some((key, fingerprint));
+            Some(fingerprint)
+        }
+    })
+}
+
+/// Slots of each thread's tool-list fingerprint table.
+pub const TOOLS_CACHE_SLOTS: usize = 64;
+
+type ToolsCache = [Option<((u64, usize), u64)>; TOOLS_CACHE_SLOTS];
+
+thread_local! {
+    static TOOLS_CACHE: std::cell::RefCell<ToolsCache> =
+        const { std::cell::RefCell::new([None; TOOLS_CACHE_SLOTS]) };
+}
+
+/// [`tools_fingerprint`] computed: the names sorted, de-duplicated and hashed. `tool_names`
+/// must not be empty.
+fn sorted_tools_fingerprint(tool_names: &[String]) -> u64 {
     let mut on_stack = [""; STACK_TOOLS];
     let mut on_heap = Vec::new();
     let names: &mut [&str] = if tool_names.len() <= STACK_TOOLS {
@@ -221,7 +256,7 @@ pub fn tools_fingerprint(tool_names: &[String]) -> Option<u64> {
         hasher.update(name.as_bytes());
         previous = Some(name);
     }
-    Some(hasher.digest() | 1)
+    hasher.digest() | 1
 }
 
 /// Tool schemas of up to this many names are fingerprinted without allocating.
@@ -350,6 +385,35 @@ mod tests {
             system_fingerprint("You are a helpful assistant."),
             system_fingerprint("You are a terse code reviewer.")
         );
+    }
+
+    #[test]
+    fn tool_schema_fingerprint_is_the_same_cached_or_not() {
+        // More distinct lists than slots, each asked for three times, in rounds that
+        // visit them in different orders and send each list's names in a different
+        // order, so that hits, misses and evictions all happen.
+        let lists: Vec<Vec<String>> = (0..3 * TOOLS_CACHE_SLOTS)
+            .map(|i| {
+                (0..1 + i % 5)
+                    .map(|j| format!("tool_{}_{j}", i % 97))
+                    .collect()
+            })
+            .collect();
+        let distinct: std::collections::HashSet<Option<u64>> =
+            lists.iter().map(|l| joined_fingerprint(l)).collect();
+        assert_eq!(distinct.len(), lists.len());
+        for round in 0..3 {
+            for i in 0..lists.len() {
+                let mut names = lists[(i * (round + 1)) % lists.len()].clone();
+                let turn = round % names.len();
+                names.rotate_left(turn);
+                assert_eq!(
+                    tools_fingerprint(&names),
+                    joined_fingerprint(&names),
+                    "{names:?}"
+                );
+            }
+        }
     }
 
     /// The fingerprint as it was first defined: the hash of the sorted, de-duplicated
