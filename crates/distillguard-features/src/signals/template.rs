@@ -165,27 +165,40 @@ pub fn sketch(prompt: &str) -> TemplateSketch {
 /// it again. Two different texts with the same raw hash and length would share a
 /// fingerprint; at 64 bits that is not expected in any log.
 pub fn system_fingerprint(system: &str) -> u64 {
-    let raw = crate::hash64(system.as_bytes());
-    let slot = (raw as usize) % SYSTEM_CACHE_SLOTS;
-    let key = (raw, system.len());
-    SYSTEM_CACHE.with_borrow_mut(|cache| match cache[slot] {
-        Some((cached, fingerprint)) if cached == key => fingerprint,
-        _ => {
-            let fingerprint = sketch(system).whole;
-            cache[slot] = Some((key, fingerprint));
-            fingerprint
-        }
-    })
+    let key = (crate::hash64(system.as_bytes()), system.len());
+    remembered(&SYSTEM_CACHE, key, || sketch(system).whole)
 }
 
 /// Slots of each thread's system-prompt fingerprint table.
 pub const SYSTEM_CACHE_SLOTS: usize = 256;
 
-type SystemCache = [Option<((u64, usize), u64)>; SYSTEM_CACHE_SLOTS];
+/// A thread's direct-mapped table of fingerprints, keyed by a 64-bit hash of what was
+/// sent and its length (or count).
+type Remembered<const N: usize> = std::cell::RefCell<[Option<((u64, usize), u64)>; N]>;
 
 thread_local! {
-    static SYSTEM_CACHE: std::cell::RefCell<SystemCache> =
+    static SYSTEM_CACHE: Remembered<SYSTEM_CACHE_SLOTS> =
         const { std::cell::RefCell::new([None; SYSTEM_CACHE_SLOTS]) };
+    static TOOLS_CACHE: Remembered<TOOLS_CACHE_SLOTS> =
+        const { std::cell::RefCell::new([None; TOOLS_CACHE_SLOTS]) };
+}
+
+/// The fingerprint remembered under `key` in this thread's `table`, or `compute`d and
+/// remembered there (in the key's slot, in place of what it held).
+fn remembered<const N: usize>(
+    table: &'static std::thread::LocalKey<Remembered<N>>,
+    key: (u64, usize),
+    compute: impl FnOnce() -> u64,
+) -> u64 {
+    let slot = (key.0 as usize) % N;
+    table.with_borrow_mut(|cache| match cache[slot] {
+        Some((cached, fingerprint)) if cached == key => fingerprint,
+        _ => {
+            let fingerprint = compute();
+            cache[slot] = Some((key, fingerprint));
+            fingerprint
+        }
+    })
 }
 
 /// Fingerprint of a tool schema: the sorted, de-duplicated tool names.
@@ -207,27 +220,14 @@ pub fn tools_fingerprint(tool_names: &[String]) -> Option<u64> {
     let raw = tool_names.iter().fold(SEED ^ 0x7001, |acc, name| {
         mix(acc, crate::hash64(name.as_bytes()))
     });
-    let slot = (raw as usize) % TOOLS_CACHE_SLOTS;
     let key = (raw, tool_names.len());
-    TOOLS_CACHE.with_borrow_mut(|cache| match cache[slot] {
-        Some((cached, fingerprint)) if cached == key => Some(fingerprint),
-        _ => {
-            let fingerprint = sorted_tools_fingerprint(tool_names);
-            cache[slot] = Some((key, fingerprint));
-            Some(fingerprint)
-        }
-    })
+    Some(remembered(&TOOLS_CACHE, key, || {
+        sorted_tools_fingerprint(tool_names)
+    }))
 }
 
 /// Slots of each thread's tool-list fingerprint table.
 pub const TOOLS_CACHE_SLOTS: usize = 64;
-
-type ToolsCache = [Option<((u64, usize), u64)>; TOOLS_CACHE_SLOTS];
-
-thread_local! {
-    static TOOLS_CACHE: std::cell::RefCell<ToolsCache> =
-        const { std::cell::RefCell::new([None; TOOLS_CACHE_SLOTS]) };
-}
 
 /// [`tools_fingerprint`] computed: the names sorted, de-duplicated and hashed. `tool_names`
 /// must not be empty.
