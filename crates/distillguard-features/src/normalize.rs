@@ -139,16 +139,19 @@ pub fn visit_tokens_with_boundaries(text: &str, mut visit: impl FnMut(&str)) {
                 emit!(BOUNDARY);
                 pos += 1;
             }
-            Class::Lower | Class::Upper => {
+            // Word after word: a letter run, and while a single space and a letter
+            // follow (most word ends), straight on to the next run, without going back
+            // through the byte classes (their dispatch mispredicted at every word end).
+            Class::Lower | Class::Upper => loop {
                 let rest = &bytes[pos..];
-                if byte == b'h'
+                if rest.first() == Some(&b'h')
                     && word.is_empty()
                     && (rest.starts_with(b"http://") || rest.starts_with(b"https://"))
                 {
                     let rest = &text[pos..];
                     pos += rest.find(char::is_whitespace).unwrap_or(rest.len());
                     emit!(URL);
-                    continue;
+                    break;
                 }
                 // A run of ASCII letters at once (most of any prompt): none of the
                 // checks above can fire inside it.
@@ -164,7 +167,14 @@ pub fn visit_tokens_with_boundaries(text: &str, mut visit: impl FnMut(&str)) {
                     word[start..].make_ascii_lowercase();
                 }
                 pos += run;
-            }
+                match bytes.get(pos..pos + 2) {
+                    Some(&[b' ', next]) if next.is_ascii_alphabetic() => {
+                        flush!();
+                        pos += 1;
+                    }
+                    _ => break,
+                }
+            },
             Class::Digit => {
                 flush!();
                 pos += 1;
