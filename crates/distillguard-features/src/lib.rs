@@ -3,13 +3,14 @@
 //! In: [`Exchange`]s, one at a time, in any order.
 //! Out: per-exchange [`ExchangeSignals`] (capability, chain-of-thought elicitation,
 //! template fingerprints) and per-account [`AccountFingerprint`]s folded from them.
-//! Owns: the text normalisation, the phrase matcher, the capability lexicons, the template sketch, and the
-//! streaming per-account accumulators. Pure and synchronous: no I/O, no clock.
+//! Owns: the text normalisation, the phrase matcher, the capability lexicons, the template sketch, the
+//! hosting-network list, and the streaming per-account accumulators. Pure and synchronous: no I/O, no clock.
 //!
 //! Layout: `signals/` holds one file per per-exchange signal; `fingerprint/` holds the
 //! per-account accumulator and the small sketches it uses.
 
 pub mod fingerprint;
+pub mod networks;
 pub mod normalize;
 pub mod phrase_dfa;
 pub mod signals;

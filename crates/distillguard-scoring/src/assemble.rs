@@ -16,7 +16,7 @@ use crate::calibrate::{score_of, Thresholds};
 use crate::campaigns;
 use crate::cluster_score::{shared_values, ScoredCluster};
 use crate::config::Config;
-use crate::detectors::{pct, Finding};
+use crate::detectors::{pct, Finding, Group};
 
 pub struct Parts<'a> {
     pub input: InputSummary,
@@ -33,6 +33,13 @@ pub struct Parts<'a> {
 pub const MAX_EVIDENCE: usize = 6;
 /// Findings weaker than this are not shown as evidence.
 pub const MIN_EVIDENCE_SURPRISE: f64 = 0.5;
+
+/// Context that scores nothing is shown only when it stands out this far (robust
+/// standard deviations; where most accounts use one or two networks and send nothing
+/// from hosting networks: three networks more than the median account, or 15% of its
+/// requests from hosting networks).
+pub const MIN_CONTEXT_SURPRISE: f64 = 3.0;
+
 /// Links drawn per cluster (strongest first).
 pub const MAX_LINKS: usize = 600;
 /// Shared values listed per indicator kind.
@@ -123,21 +130,34 @@ fn short_hash(parts: impl Iterator<Item = String>) -> String {
     )
 }
 
+/// The strongest scored findings' evidence, at most [`MAX_EVIDENCE`].
 fn top_evidence(findings: &[Finding]) -> Vec<Evidence> {
+    strongest(findings, false)
+        .take(MAX_EVIDENCE)
+        .map(|f| f.evidence.clone())
+        .collect()
+}
+
+/// The strongest context finding's evidence ([`Group::Network`], not scored), if one
+/// stands out; it goes after the scored evidence.
+fn context_evidence(findings: &[Finding]) -> Option<Evidence> {
+    strongest(findings, true).next().map(|f| f.evidence.clone())
+}
+
+/// Findings of the scored groups (or of the context group) over the evidence floor,
+/// strongest first.
+fn strongest(findings: &[Finding], context: bool) -> impl Iterator<Item = &Finding> {
     let mut strong: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.surprise >= MIN_EVIDENCE_SURPRISE)
+        .filter(|f| (f.group == Group::Network) == context)
         .collect();
     strong.sort_by(|a, b| {
         b.surprise
             .total_cmp(&a.surprise)
             .then(a.evidence.signal.cmp(&b.evidence.signal))
     });
-    strong
-        .into_iter()
-        .take(MAX_EVIDENCE)
-        .map(|f| f.evidence.clone())
-        .collect()
+    strong.into_iter()
 }
 
 fn round4(x: f64) -> f64 {
@@ -362,6 +382,7 @@ pub fn report(p: Parts<'_>) -> Report {
                 );
                 evidence.truncate(MAX_EVIDENCE);
             }
+            evidence.extend(context_evidence(&p.findings[i]));
             AccountReport {
                 account_id: a.stats.account_id.clone(),
                 score: round4(score_of(total)),

@@ -18,6 +18,17 @@ pub struct RawConfig {
     pub scoring: RawScoring,
     #[serde(default)]
     pub graph: RawGraph,
+    #[serde(default)]
+    pub networks: RawNetworks,
+}
+
+/// Networks the provider knows to be hosting or cloud networks, beyond the built-in
+/// list (`distillguard_features::networks`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawNetworks {
+    /// More hosting and cloud ASNs (e.g. a regional host, a VPN operator).
+    pub hosting_asns: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -95,6 +106,7 @@ impl Default for RawConfig {
             version: 1,
             scoring: RawScoring::default(),
             graph: RawGraph::default(),
+            networks: RawNetworks::default(),
         }
     }
 }
@@ -113,6 +125,8 @@ pub struct Config {
     pub seed: u64,
     pub require_coordination: bool,
     pub graph: distillguard_graph::GraphConfig,
+    /// Hosting and cloud ASNs beyond the built-in list.
+    pub hosting_asns: Vec<u32>,
 }
 
 impl Default for Config {
@@ -177,6 +191,7 @@ impl RawConfig {
                 sync_bucket_ms: g.sync_bucket_minutes * 60_000,
                 attach: g.attach_to_clusters,
             },
+            hosting_asns: self.networks.hosting_asns,
         })
     }
 }
@@ -195,5 +210,16 @@ mod tests {
             .expect("parses")
             .validate();
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn provider_hosting_networks_are_read() {
+        let config =
+            RawConfig::from_toml("version = 1\n[networks]\nhosting_asns = [64500, 64501]\n")
+                .expect("parses")
+                .validate()
+                .expect("valid");
+        assert_eq!(config.hosting_asns, vec![64500, 64501]);
+        assert!(RawConfig::from_toml("version = 1\n[networks]\nhosting = [1]\n").is_err());
     }
 }

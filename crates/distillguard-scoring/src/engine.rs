@@ -8,6 +8,7 @@
 //! Pure and deterministic: the same exchanges in any order give the same report.
 
 use distillguard_features::fingerprint::Collector;
+use distillguard_features::networks::HostingNetworks;
 use distillguard_features::signals;
 use distillguard_model::report::{InputSummary, Report};
 use distillguard_model::{AccountRecord, Exchange, ModelRelease, PartnerIndicator};
@@ -89,9 +90,10 @@ fn extract_all(batch: &[Exchange]) -> Vec<signals::ExchangeSignals> {
 
 impl Engine {
     pub fn new(config: Config) -> Engine {
+        let collector = Collector::with_hosting(HostingNetworks::with_extra(&config.hosting_asns));
         Engine {
             config,
-            collector: Collector::new(),
+            collector,
             exchanges: 0,
             from: None,
             to: None,
@@ -199,6 +201,7 @@ impl Engine {
             &population,
             side.releases,
             side.intel,
+            HostingNetworks::with_extra(&config.hosting_asns),
             config.shrinkage_exchanges,
         );
         let cap = config.group_cap;

@@ -393,3 +393,61 @@ fn finish_announces_each_stage_once_in_order_with_the_same_report() {
     );
     assert_eq!(staged.report, run(&items).report);
 }
+
+#[test]
+fn hosting_networks_are_context_shown_with_the_evidence_that_change_no_score() {
+    // Ten people send from a network the provider lists as hosting (AS64500); the hydra
+    // sends from DigitalOcean (built in); everyone else from a broadband network.
+    let mut items = population();
+    for e in items
+        .iter_mut()
+        .filter(|e| e.account_id.starts_with("person-00"))
+    {
+        e.asn = Some(64_500);
+    }
+    let plain = run(&items);
+    let mut engine = Engine::new(Config {
+        hosting_asns: vec![64_500],
+        ..Config::default()
+    });
+    engine.observe_batch(&items);
+    let listed = engine.finish(SideInputs::default(), ReaderCounts::default());
+
+    let hosting = |analysis: &crate::Analysis, id: &str| {
+        analysis
+            .report
+            .accounts
+            .iter()
+            .find(|a| a.account_id == id)
+            .and_then(|a| a.evidence.iter().find(|e| e.signal == "hosting_share"))
+            .cloned()
+    };
+    for analysis in [&plain, &listed] {
+        let hydra = hosting(analysis, "hydra-03").expect("the hydra's hosting share is shown");
+        assert_eq!(hydra.value, EvidenceValue::Number(1.0));
+        assert!(
+            hydra.detail.contains("AS14061 (DigitalOcean)"),
+            "{}",
+            hydra.detail
+        );
+        assert!(hydra.detail.contains("not scored"), "{}", hydra.detail);
+        assert_eq!(hydra.weight, None);
+        assert!(hosting(analysis, "person-100").is_none());
+    }
+    // The provider's list reaches the count; without it AS64500 is not hosting.
+    assert!(hosting(&plain, "person-003").is_none());
+    let listed_person = hosting(&listed, "person-003").expect("listed network counted");
+    assert!(
+        listed_person.detail.contains("AS64500"),
+        "{}",
+        listed_person.detail
+    );
+    // Context only: every score, verdict and threshold is the same with or without it.
+    assert_eq!(plain.thresholds, listed.thresholds);
+    for (a, b) in plain.report.accounts.iter().zip(&listed.report.accounts) {
+        assert_eq!(
+            (&a.account_id, a.score, a.verdict),
+            (&b.account_id, b.score, b.verdict)
+        );
+    }
+}

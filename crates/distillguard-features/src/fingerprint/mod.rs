@@ -23,6 +23,7 @@ pub use hll::Hll;
 pub use rhythm::{local_offset_hours, pacing_cv};
 pub use topk::TopK;
 
+use crate::networks::HostingNetworks;
 use crate::signals::ExchangeSignals;
 
 /// Caps on per-account collections (memory grows with accounts, not exchanges).
@@ -134,6 +135,8 @@ pub struct AccountStats {
     pub subnet_weeks: CappedSet<u64>,
     pub subnets: CappedSet<u64>,
     pub asns: CappedSet<u32>,
+    /// Exchanges sent from hosting and cloud networks (see [`crate::networks`]).
+    pub hosting_exchanges: u64,
     pub user_agents: CappedSet<String>,
     pub countries: CappedSet<String>,
     pub payment_fps: CappedSet<String>,
@@ -160,8 +163,15 @@ impl AccountStats {
         }
     }
 
-    fn observe(&mut self, ex: &Exchange, sig: &ExchangeSignals, model: Option<u16>) {
+    fn observe(
+        &mut self,
+        ex: &Exchange,
+        sig: &ExchangeSignals,
+        model: Option<u16>,
+        from_hosting: bool,
+    ) {
         self.exchanges += 1;
+        self.hosting_exchanges += u64::from(from_hosting);
         if ex.failed() {
             self.failed += 1;
         }
@@ -364,11 +374,21 @@ pub struct Collector {
     model_index: FxHashMap<String, u16>,
     model_first_seen: Vec<Millis>,
     model_exchanges: Vec<u64>,
+    hosting: HostingNetworks,
 }
 
 impl Collector {
     pub fn new() -> Self {
         Collector::default()
+    }
+
+    /// A collector that counts requests from `hosting` networks (the default counts
+    /// those of the built-in list).
+    pub fn with_hosting(hosting: HostingNetworks) -> Self {
+        Collector {
+            hosting,
+            ..Collector::default()
+        }
     }
 
     /// Folds one exchange with its signals.
@@ -383,7 +403,8 @@ impl Collector {
                 slot
             }
         };
-        self.accounts[slot].observe(ex, sig, model);
+        let from_hosting = ex.asn.is_some_and(|asn| self.hosting.contains(asn));
+        self.accounts[slot].observe(ex, sig, model, from_hosting);
     }
 
     fn intern_model(&mut self, model: &str, ts: Millis) -> u16 {
@@ -514,6 +535,8 @@ pub struct Derived {
     pub ip_count: usize,
     pub subnet_count: usize,
     pub asn_count: usize,
+    /// Share of exchanges sent from hosting and cloud networks.
+    pub hosting_share: f64,
     pub ua_count: usize,
     /// Age of the account at its first exchange, in days.
     pub age_days: Option<f64>,
@@ -629,6 +652,7 @@ fn derive(s: &AccountStats) -> Derived {
         ip_count: s.ips.distinct(),
         subnet_count: s.subnets.distinct(),
         asn_count: s.asns.distinct(),
+        hosting_share: ratio(s.hosting_exchanges, s.exchanges),
         ua_count: s.user_agents.distinct(),
         age_days: s
             .account_created

@@ -104,3 +104,28 @@ fn result_does_not_depend_on_order() {
     items.reverse();
     assert_eq!(forward, run(&items));
 }
+
+#[test]
+fn requests_from_hosting_networks_are_counted_per_account() {
+    // Four requests: AWS (built in), a provider-listed network, a broadband network and
+    // one without an ASN.
+    let asns = [Some(16509), Some(64_500), Some(7922), None];
+    let fold = |collector: &mut Collector| {
+        for (k, asn) in asns.iter().enumerate() {
+            let mut e = ex(k as Millis * 1000, "a", "hello there");
+            e.asn = *asn;
+            collector.observe(&e, &extract(&e));
+        }
+    };
+    let mut builtin = Collector::new();
+    fold(&mut builtin);
+    let mut listed = Collector::with_hosting(HostingNetworks::with_extra(&[64_500]));
+    fold(&mut listed);
+    let share = |c: Collector| {
+        let population = c.finish(&[]);
+        let a = &population.accounts[0];
+        (a.stats.hosting_exchanges, a.derived.hosting_share)
+    };
+    assert_eq!(share(builtin), (1, 0.25));
+    assert_eq!(share(listed), (2, 0.5));
+}

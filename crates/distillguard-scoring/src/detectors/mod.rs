@@ -9,7 +9,9 @@
 //! parts worth most (`elicitation`), fill templates at scale (`templating`), stay on the
 //! target capabilities (`focus`), run it as a machine (`automation`), come in through
 //! easy pathways (`onboarding`), jump on new models (`adoption`); plus partner
-//! intelligence (`intel`) and, for clusters, coordination (`coordination`).
+//! intelligence (`intel`) and, for clusters, coordination (`coordination`). Where the
+//! requests come from (`network`: hosting networks, rotation) is shown as context and
+//! counts in no total.
 
 pub mod adoption;
 pub mod automation;
@@ -17,10 +19,12 @@ pub mod elicitation;
 pub mod focus;
 pub mod harvest;
 pub mod intel;
+pub mod network;
 pub mod onboarding;
 pub mod templating;
 
 use distillguard_features::fingerprint::{AccountFingerprint, Population};
+use distillguard_features::networks::HostingNetworks;
 use distillguard_model::{Evidence, ModelRelease, PartnerIndicator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,6 +38,8 @@ pub enum Group {
     Adoption,
     Intel,
     Coordination,
+    /// Context only: shown with the evidence, left out of every total.
+    Network,
 }
 
 impl Group {
@@ -48,7 +54,7 @@ impl Group {
         Group::Onboarding,
         Group::Adoption,
     ];
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
 
     pub fn index(self) -> usize {
         self as usize
@@ -65,6 +71,7 @@ impl Group {
             Group::Adoption => "adoption",
             Group::Intel => "intel",
             Group::Coordination => "coordination",
+            Group::Network => "network",
         }
     }
 }
@@ -105,6 +112,7 @@ pub struct Detectors {
     pub onboarding: onboarding::Onboarding,
     pub adoption: adoption::Adoption,
     pub intel: intel::Intel,
+    pub network: network::Network,
     pub shrinkage: f64,
 }
 
@@ -113,6 +121,7 @@ impl Detectors {
         population: &Population,
         releases: &[ModelRelease],
         partner: &[PartnerIndicator],
+        hosting: HostingNetworks,
         shrinkage: f64,
     ) -> Detectors {
         Detectors {
@@ -124,6 +133,7 @@ impl Detectors {
             onboarding: onboarding::Onboarding::fit(population),
             adoption: adoption::Adoption::fit(population, releases),
             intel: intel::Intel::new(partner),
+            network: network::Network::fit(population, hosting),
             shrinkage,
         }
     }
@@ -139,6 +149,7 @@ impl Detectors {
         findings.extend(self.onboarding.assess(account));
         findings.extend(self.adoption.assess(account, self.shrinkage));
         findings.extend(self.intel.assess(account));
+        findings.extend(self.network.assess(account, self.shrinkage));
         findings.retain(|f| f.surprise > 0.0);
         findings
     }

@@ -1,0 +1,118 @@
+//! Network: where an account's requests come from, as context for the analyst.
+//!
+//! The share of requests sent from hosting and cloud networks
+//! (`distillguard_features::networks`) and the number of distinct networks (ASNs) the
+//! requests came through, each against the population. Harvesting runs from rented
+//! machines and rotates through proxy exits; people send from a home, a phone and an
+//! office. These findings are shown with the evidence but **not scored** (their group,
+//! [`Group::Network`], is left out of every total): real application back-ends and
+//! evaluation harnesses run in clouds as well, and residential proxies are not
+//! recognisable by network, so neither fact separates a campaign from a customer.
+//! Example: "sent 64% of its requests from hosting and cloud networks (AS9009 (M247),
+//! AS60068 (Datacamp (CDN77))); the median account 0%; context, not scored".
+
+use distillguard_features::fingerprint::{AccountFingerprint, CappedSet, Population};
+use distillguard_features::networks::HostingNetworks;
+use distillguard_model::Evidence;
+
+use super::{active, pct, shrink, Finding, Group};
+use crate::population::Baseline;
+
+/// Cap on each network finding's surprise (it orders the context, nothing more).
+const CAP: f64 = 8.0;
+
+/// Hosting networks named in a finding.
+const NAMED: usize = 3;
+
+/// A capped set's size in words: "12", or "more than 16" once values were refused.
+fn counted<T>(set: &CappedSet<T>) -> String {
+    if set.overflow > 0 {
+        format!("more than {}", set.items.len())
+    } else {
+        set.items.len().to_string()
+    }
+}
+
+pub struct Network {
+    hosting: Baseline,
+    networks: Baseline,
+    listed: HostingNetworks,
+}
+
+impl Network {
+    pub fn fit(population: &Population, listed: HostingNetworks) -> Network {
+        let hosting: Vec<f64> = active(population)
+            .map(|a| a.derived.hosting_share)
+            .collect();
+        let networks: Vec<f64> = active(population)
+            .map(|a| a.derived.asn_count as f64)
+            .collect();
+        Network {
+            hosting: Baseline::of(&hosting, 0.05),
+            networks: Baseline::of(&networks, 1.0),
+            listed,
+        }
+    }
+
+    pub fn assess(&self, a: &AccountFingerprint, shrinkage: f64) -> Vec<Finding> {
+        let d = &a.derived;
+        let n = a.stats.exchanges;
+        let mut named: Vec<u32> = a
+            .stats
+            .asns
+            .items
+            .iter()
+            .copied()
+            .filter(|&asn| self.listed.contains(asn))
+            .collect();
+        named.sort_unstable();
+        let more = named.len().saturating_sub(NAMED);
+        let mut list: Vec<String> = named
+            .iter()
+            .take(NAMED)
+            .map(|&asn| HostingNetworks::describe(asn))
+            .collect();
+        if more > 0 {
+            list.push(format!("{more} more"));
+        }
+        let hosting_detail = if list.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", list.join(", "))
+        };
+        vec![
+            Finding {
+                group: Group::Network,
+                surprise: shrink(self.hosting.surprise(d.hosting_share, CAP), n, shrinkage),
+                evidence: Evidence::new(
+                    "hosting_share",
+                    super::elicitation::round3(d.hosting_share),
+                    format!(
+                        "sent {} of its requests from hosting and cloud networks{hosting_detail}; the median account {}; context, not scored",
+                        pct(d.hosting_share),
+                        pct(self.hosting.median)
+                    ),
+                ),
+            },
+            Finding {
+                group: Group::Network,
+                surprise: shrink(
+                    self.networks.surprise(d.asn_count as f64, CAP),
+                    n,
+                    shrinkage,
+                ),
+                evidence: Evidence::new(
+                    "network_rotation",
+                    d.asn_count as f64,
+                    format!(
+                        "its requests came through {} networks (ASNs), {} subnets (/24 or /48) and {} addresses; the median account {:.0} networks; context, not scored",
+                        counted(&a.stats.asns),
+                        counted(&a.stats.subnets),
+                        counted(&a.stats.ips),
+                        self.networks.median
+                    ),
+                ),
+            },
+        ]
+    }
+}
