@@ -563,6 +563,7 @@ fn cluster_report(
     let mut all = top_evidence(&c.findings);
     all.extend(evidence);
     all.truncate(MAX_EVIDENCE + 2);
+    all.extend(context_evidence(&c.findings));
 
     // Links for the picture, strongest first, indices into `accounts`.
     let position: FxHashMap<u32, usize> =

@@ -165,6 +165,12 @@ pub fn score_cluster(
     let (coord, declared_share) = coordination(graph, cluster, cap);
     maxima[Group::Coordination.index()] = coord.surprise;
     findings.push(coord);
+    // Context, in no total: where the members' requests came from.
+    findings.push(
+        detectors
+            .network
+            .assess_cluster(cluster.members.iter().map(|&m| &accounts[m as usize])),
+    );
     let total = combine::total(&maxima, cap);
     ScoredCluster {
         members: cluster.members.clone(),

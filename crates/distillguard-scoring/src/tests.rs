@@ -433,6 +433,25 @@ fn hosting_networks_are_context_shown_with_the_evidence_that_change_no_score() {
         assert!(hydra.detail.contains("not scored"), "{}", hydra.detail);
         assert_eq!(hydra.weight, None);
         assert!(hosting(analysis, "person-100").is_none());
+        // The hydra's cluster says the same of its members together.
+        let cluster = analysis
+            .report
+            .clusters
+            .iter()
+            .find(|c| c.accounts.iter().any(|a| a == "hydra-03"))
+            .expect("the hydra's cluster");
+        let context = cluster
+            .evidence
+            .iter()
+            .find(|e| e.signal == "hosting_share")
+            .expect("the cluster's hosting share is shown");
+        assert!(
+            context
+                .detail
+                .starts_with("its 20 accounts sent 100% of their requests"),
+            "{}",
+            context.detail
+        );
     }
     // The provider's list reaches the count; without it AS64500 is not hosting.
     assert!(hosting(&plain, "person-003").is_none());

@@ -54,18 +54,12 @@ impl Network {
         }
     }
 
-    pub fn assess(&self, a: &AccountFingerprint, shrinkage: f64) -> Vec<Finding> {
-        let d = &a.derived;
-        let n = a.stats.exchanges;
-        let mut named: Vec<u32> = a
-            .stats
-            .asns
-            .items
-            .iter()
-            .copied()
-            .filter(|&asn| self.listed.contains(asn))
-            .collect();
+    /// " (AS16509 (Amazon AWS), AS9009 (M247), 2 more)": the listed hosting networks
+    /// among `asns`, or nothing when there are none.
+    fn named_hosting(&self, asns: impl Iterator<Item = u32>) -> String {
+        let mut named: Vec<u32> = asns.filter(|&asn| self.listed.contains(asn)).collect();
         named.sort_unstable();
+        named.dedup();
         let more = named.len().saturating_sub(NAMED);
         let mut list: Vec<String> = named
             .iter()
@@ -75,11 +69,48 @@ impl Network {
         if more > 0 {
             list.push(format!("{more} more"));
         }
-        let hosting_detail = if list.is_empty() {
+        if list.is_empty() {
             String::new()
         } else {
             format!(" ({})", list.join(", "))
+        }
+    }
+
+    /// The share of a cluster's requests sent from hosting networks, over all its
+    /// members, against the account baseline (context, like the accounts' own).
+    pub fn assess_cluster<'a>(
+        &self,
+        members: impl Iterator<Item = &'a AccountFingerprint> + Clone,
+    ) -> Finding {
+        let (hosting, exchanges, count) = members.clone().fold((0, 0, 0), |(h, n, c), a| {
+            (h + a.stats.hosting_exchanges, n + a.stats.exchanges, c + 1)
+        });
+        let share = if exchanges == 0 {
+            0.0
+        } else {
+            hosting as f64 / exchanges as f64
         };
+        let hosting_detail =
+            self.named_hosting(members.flat_map(|a| a.stats.asns.items.iter().copied()));
+        Finding {
+            group: Group::Network,
+            surprise: self.hosting.surprise(share, CAP),
+            evidence: Evidence::new(
+                "hosting_share",
+                super::elicitation::round3(share),
+                format!(
+                    "its {count} accounts sent {} of their requests from hosting and cloud networks{hosting_detail}; the median account {}; context, not scored",
+                    pct(share),
+                    pct(self.hosting.median)
+                ),
+            ),
+        }
+    }
+
+    pub fn assess(&self, a: &AccountFingerprint, shrinkage: f64) -> Vec<Finding> {
+        let d = &a.derived;
+        let n = a.stats.exchanges;
+        let hosting_detail = self.named_hosting(a.stats.asns.items.iter().copied());
         vec![
             Finding {
                 group: Group::Network,
