@@ -71,7 +71,9 @@ impl<T: PartialEq> CappedSet<T> {
         }
     }
 
-    /// Number of distinct values seen, a lower bound once the cap was hit.
+    /// Values kept plus inserts refused for space; once the cap was hit that is an
+    /// upper bound on the distinct values seen (a refused value counts again each time
+    /// it comes back).
     pub fn distinct(&self) -> usize {
         self.items.len() + self.overflow as usize
     }

@@ -33,6 +33,12 @@ fn counted<T>(set: &CappedSet<T>) -> String {
     }
 }
 
+/// Distinct networks (ASNs) an account used, as kept (at most `caps::ASNS`; the
+/// overflow count of a capped set counts refusals, repeats included, so it is not used).
+fn networks_used(a: &AccountFingerprint) -> f64 {
+    a.stats.asns.items.len() as f64
+}
+
 pub struct Network {
     hosting: Baseline,
     networks: Baseline,
@@ -44,9 +50,7 @@ impl Network {
         let hosting: Vec<f64> = active(population)
             .map(|a| a.derived.hosting_share)
             .collect();
-        let networks: Vec<f64> = active(population)
-            .map(|a| a.derived.asn_count as f64)
-            .collect();
+        let networks: Vec<f64> = active(population).map(networks_used).collect();
         Network {
             hosting: Baseline::of(&hosting, 0.05),
             networks: Baseline::of(&networks, 1.0),
@@ -128,15 +132,15 @@ impl Network {
             Finding {
                 group: Group::Network,
                 surprise: shrink(
-                    self.networks.surprise(d.asn_count as f64, CAP),
+                    self.networks.surprise(networks_used(a), CAP),
                     n,
                     shrinkage,
                 ),
                 evidence: Evidence::new(
                     "network_rotation",
-                    d.asn_count as f64,
+                    networks_used(a),
                     format!(
-                        "its requests came through {} networks (ASNs), {} subnets (/24 or /48) and {} addresses; the median account {:.0} networks; context, not scored",
+                        "its requests came through {} networks (ASNs), {} subnets (/24 or /48) and {} addresses; the median account used {:.0}; context, not scored",
                         counted(&a.stats.asns),
                         counted(&a.stats.subnets),
                         counted(&a.stats.ips),
