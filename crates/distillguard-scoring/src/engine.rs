@@ -201,7 +201,6 @@ impl Engine {
             &population,
             side.releases,
             side.intel,
-            HostingNetworks::with_extra(&config.hosting_asns),
             config.shrinkage_exchanges,
         );
         let cap = config.group_cap;

@@ -478,6 +478,7 @@ impl Collector {
             models: self.models,
             model_first_seen: self.model_first_seen,
             model_exchanges: self.model_exchanges,
+            hosting: self.hosting,
         }
     }
 }
@@ -489,6 +490,8 @@ pub struct Population {
     pub models: Vec<String>,
     pub model_first_seen: Vec<Millis>,
     pub model_exchanges: Vec<u64>,
+    /// The hosting networks the requests were counted against.
+    pub hosting: HostingNetworks,
 }
 
 /// One account's stats and the measures derived from them.

@@ -24,7 +24,6 @@ pub mod onboarding;
 pub mod templating;
 
 use distillguard_features::fingerprint::{AccountFingerprint, Population};
-use distillguard_features::networks::HostingNetworks;
 use distillguard_model::{Evidence, ModelRelease, PartnerIndicator};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,7 +120,6 @@ impl Detectors {
         population: &Population,
         releases: &[ModelRelease],
         partner: &[PartnerIndicator],
-        hosting: HostingNetworks,
         shrinkage: f64,
     ) -> Detectors {
         Detectors {
@@ -133,7 +131,7 @@ impl Detectors {
             onboarding: onboarding::Onboarding::fit(population),
             adoption: adoption::Adoption::fit(population, releases),
             intel: intel::Intel::new(partner),
-            network: network::Network::fit(population, hosting),
+            network: network::Network::fit(population),
             shrinkage,
         }
     }

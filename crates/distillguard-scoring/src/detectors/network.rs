@@ -46,7 +46,9 @@ pub struct Network {
 }
 
 impl Network {
-    pub fn fit(population: &Population, listed: HostingNetworks) -> Network {
+    /// Baselines of `population`, naming the hosting networks its requests were
+    /// counted against.
+    pub fn fit(population: &Population) -> Network {
         let hosting: Vec<f64> = active(population)
             .map(|a| a.derived.hosting_share)
             .collect();
@@ -54,7 +56,7 @@ impl Network {
         Network {
             hosting: Baseline::of(&hosting, 0.05),
             networks: Baseline::of(&networks, 1.0),
-            listed,
+            listed: population.hosting.clone(),
         }
     }
 
