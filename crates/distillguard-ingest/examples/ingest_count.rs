@@ -2,6 +2,15 @@
 //! reader on real files.
 //!
 //! `cargo run --release -p distillguard-ingest --example ingest_count -- [--mapping NAME|FILE] PATH...`
+//!
+//! `bench/compare.sh` runs it as the floor under `analyze`: the cost of reading the
+//! input (decompressing, cutting lines, parsing, de-duplicating) before any analysis.
+
+/// The allocator of the `distillguard` binary (see its `main.rs`): with the system
+/// allocator the reader alone takes about 1.6x the CPU time, which would misstate the
+/// floor that `analyze` stands on.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::PathBuf;
 use std::time::Instant;
