@@ -185,6 +185,61 @@ fn one_shared_address_is_control_enough_and_one_shared_cloud_subnet_is_not() {
 }
 
 #[test]
+fn one_rare_shared_address_is_a_quarter_also_in_a_busy_network() {
+    // Two accounts on one address; 40 strangers on other addresses of the same /24 in
+    // the same week (a hosting provider's busy network), and 400 accounts elsewhere.
+    // The /24 is common, the address is not: the pair's control evidence is still the
+    // quarter one shared address gives in a quiet network.
+    let mut items = vec![
+        exchange(HOUR, "a", "hello there", "198.51.100.1", None),
+        exchange(2 * HOUR, "b", "good morning", "198.51.100.1", None),
+    ];
+    for i in 0..40 {
+        let ip = format!("198.51.100.{}", 10 + i);
+        items.push(exchange(3 * HOUR, &format!("tenant-{i}"), "hi", &ip, None));
+    }
+    for i in 0..400 {
+        let ip = format!("10.{}.{}.1", i / 200, i % 200);
+        items.push(exchange(
+            3 * HOUR,
+            &format!("elsewhere-{i}"),
+            "hi",
+            &ip,
+            None,
+        ));
+    }
+    let accounts = population(&items);
+    let (keys, _, _) = weighed_candidates(&accounts, &GraphConfig::default());
+    let index = |id: &str| {
+        accounts
+            .iter()
+            .position(|a| a.stats.account_id == id)
+            .expect("account")
+    };
+    let (a, b) = (&keys[index("a")], &keys[index("b")]);
+    // The network alone counts for little: the case this test is about.
+    let subnet_rarity = a.rarity(LinkKind::Subnet)[0];
+    assert!(subnet_rarity < 0.8, "subnet rarity {subnet_rarity}");
+    let pair = pair::compare(a, b);
+    assert_eq!(pair.shared[LinkKind::Subnet.index()], 1);
+    assert_eq!(pair.shared[LinkKind::Ip.index()], 1);
+    assert!(
+        pair.has_control(1.0),
+        "control {} of a shared rare address in a busy network: {pair:?}",
+        pair.control()
+    );
+    // The fast edge test sees the same control.
+    let mut with_software = pair;
+    with_software.shared[LinkKind::Template.index()] = 2;
+    with_software.support[LinkKind::Template.index()] = 2.0;
+    with_software.shared[LinkKind::Client.index()] = 1;
+    with_software.support[LinkKind::Client.index()] = 1.0;
+    assert!(with_software.is_edge(1.0), "{with_software:?}");
+    assert!(pair.is_edge(0.2));
+    assert_eq!(pair::edge(a, b, 0.2), Some(pair));
+}
+
+#[test]
 fn two_dense_groups_bridged_by_one_link_come_apart() {
     use crate::pair::{Edge, PairEvidence};
     let strong = PairEvidence {
