@@ -178,18 +178,16 @@ fn add_keyed(evidence: &mut PairEvidence, kind: LinkKind, a: &AccountKeys, b: &A
 }
 
 /// A shared address-week lies in a shared network-week, which counts at least as
-/// much as the address does: the network counts as rare as the rarest shared address
-/// in it, not less.
+/// much as the shared addresses in it do, however busy the network is.
 ///
 /// Why: one rare shared address (with its network) is meant to be exactly a quarter
 /// of an edge ([`PairEvidence::is_edge`]). Network-weeks count by their own rarity,
 /// and a hosting provider's /24 fills with unrelated customers as the population
-/// grows; without this, the same shared exit, held by the same two accounts, fell
-/// short of the quarter in a large population and met it in a small one (at the
-/// public scale, a quarter of the reasoning campaign's accounts that share no card
-/// and one exit with the rest went unlinked; bench/RESULTS.md). Summed over the
-/// kinds, not per network: the shared networks' support is raised to the shared
-/// addresses' support, at most one per shared network.
+/// grows; without this, the same shared exit, held by the same two accounts, met the
+/// quarter in a small population and fell short in a large one (at 16M, 30 accounts
+/// of the reasoning campaign that each shared one exit with another went unlinked;
+/// bench/RESULTS.md). Over all shared networks at once, not network by network: their
+/// support is raised to the shared addresses' support, at most one per network.
 fn credit_networks_of_shared_addresses(evidence: &mut PairEvidence) {
     let (ip, subnet) = (LinkKind::Ip.index(), LinkKind::Subnet.index());
     let networks = f32::from(evidence.shared[subnet]);
