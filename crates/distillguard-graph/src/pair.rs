@@ -184,7 +184,7 @@ fn add_keyed(evidence: &mut PairEvidence, kind: LinkKind, a: &AccountKeys, b: &A
 /// of an edge ([`PairEvidence::is_edge`]). Network-weeks count by their own rarity,
 /// and a hosting provider's /24 fills with unrelated customers as the population
 /// grows; without this, the same shared exit, held by the same two accounts, met the
-/// quarter in a small population and fell short in a large one (at 16M, 30 accounts
+/// quarter in a small population and fell short in a large one (at 16M, 18 accounts
 /// of the reasoning campaign that each shared one exit with another went unlinked;
 /// bench/RESULTS.md). Over all shared networks at once, not network by network: their
 /// support is raised to the shared addresses' support, at most one per network.
