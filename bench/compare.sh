@@ -53,8 +53,7 @@ rust_wall, rust_rss, rust_cpu = (float(x) for x in open(rust_time).read().split(
 py_wall, py_rss, py_cpu = (float(x) for x in open(py_time).read().split())
 read_wall, read_rss, read_cpu = (float(x) for x in open(read_time).read().split())
 # The reader's statistics: the JSON object at the top of its output.
-log = open(read_log).read()
-read_stats = json.loads(log[: log.index("}") + 1])
+read_stats, _ = json.JSONDecoder().raw_decode(open(read_log).read())
 report = json.load(open(report_path))
 summary = json.load(open(summary_path))
 rust_ex = report["input"]["exchanges"]

@@ -539,7 +539,6 @@ pub struct Derived {
     pub pacing_cv: Option<f64>,
     pub ip_count: usize,
     pub subnet_count: usize,
-    pub asn_count: usize,
     /// Share of exchanges sent from hosting and cloud networks.
     pub hosting_share: f64,
     pub ua_count: usize,
@@ -656,7 +655,6 @@ fn derive(s: &AccountStats) -> Derived {
         pacing_cv: pacing_cv(&times),
         ip_count: s.ips.distinct(),
         subnet_count: s.subnets.distinct(),
-        asn_count: s.asns.distinct(),
         hosting_share: ratio(s.hosting_exchanges, s.exchanges),
         ua_count: s.user_agents.distinct(),
         age_days: s

@@ -116,6 +116,7 @@ impl Network {
     pub fn assess(&self, a: &AccountFingerprint, shrinkage: f64) -> Vec<Finding> {
         let d = &a.derived;
         let n = a.stats.exchanges;
+        let networks = networks_used(a);
         let hosting_detail = self.named_hosting(a.stats.asns.items.iter().copied());
         vec![
             Finding {
@@ -134,13 +135,13 @@ impl Network {
             Finding {
                 group: Group::Network,
                 surprise: shrink(
-                    self.networks.surprise(networks_used(a), CAP),
+                    self.networks.surprise(networks, CAP),
                     n,
                     shrinkage,
                 ),
                 evidence: Evidence::new(
                     "network_rotation",
-                    networks_used(a),
+                    networks,
                     format!(
                         "its requests came through {} networks (ASNs), {} subnets (/24 or /48) and {} addresses; the median account used {:.0}; context, not scored",
                         counted(&a.stats.asns),
